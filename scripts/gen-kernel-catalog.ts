@@ -6,8 +6,12 @@
 // Output is deterministic: keys sorted, a fixed pretty-printing.
 //
 // Usage: node scripts/gen-kernel-catalog.ts [--btf PATH] [--release NAME] [--out DIR]
+//                                            [--kfunc-list FILE]
+// Kfuncs are the FUNCs carrying the 'bpf_kfunc' decl tag (pahole >= 1.26 emits it). For BTF
+// without those tags, --kfunc-list names a file of kfunc names (one per line, e.g. gathered from
+// the kernel sources' BTF_ID_FLAGS(func, ...) sets), matched against BTF FUNC names.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +19,6 @@ import { parseBtf, type BtfFuncProto, type ParsedBtf } from '../src/btf/btf-pars
 import { createCTypeConverter, type CTypeConverter } from '../src/btf/btf-to-ctype.ts';
 import { hasKfuncTags, loadVmlinuxBtf, VMLINUX_BTF_PATH } from '../src/btf/vmlinux.ts';
 import type { CType, FuncParam, NamedTypeDef } from '../src/btf/types.ts';
-import { readFileSync } from 'node:fs';
 
 /** Aggregates the catalog is rooted at; everything they embed by value comes along. */
 export const ROOT_TYPES: readonly string[] = [
@@ -138,11 +141,20 @@ export interface KfuncEntry {
   declTags?: string[];
 }
 
-export function collectKfuncs(btf: ParsedBtf, conv: CTypeConverter): Map<string, KfuncEntry> {
+/**
+ * Kfuncs: FUNCs with the 'bpf_kfunc' decl tag, or, when `names` is given, the FUNCs of those
+ * names (for BTF whose pahole did not emit the tag).
+ */
+export function collectKfuncs(btf: ParsedBtf, conv: CTypeConverter, names?: readonly string[]): Map<string, KfuncEntry> {
   const out = new Map<string, KfuncEntry>();
-  for (const t of btf.ownTypes()) {
-    if (t.kind !== 'decl_tag' || t.name !== 'bpf_kfunc' || t.componentIdx !== -1) continue;
-    const fn = btf.type(t.type);
+  const funcIds = names
+    ? names.flatMap((n) => btf.findAll('func', n))
+    : btf
+        .ownTypes()
+        .filter((t) => t.kind === 'decl_tag' && t.name === 'bpf_kfunc' && t.componentIdx === -1)
+        .map((t) => (t.kind === 'decl_tag' ? t.type : 0));
+  for (const fnId of funcIds) {
+    const fn = btf.type(fnId);
     if (fn.kind !== 'func') continue;
     const sig = conv.funcSignature(fn.id);
     const entry: KfuncEntry = { btfId: fn.id, proto: { ret: sig.ret, params: sig.params } };
@@ -312,12 +324,21 @@ function main(argv: string[]): void {
   }
   const conv = createCTypeConverter(btf);
 
-  if (!hasKfuncTags(btf)) {
+  const kfuncList = arg('--kfunc-list');
+  let kfuncSource = 'bpf_kfunc decl tags in vmlinux BTF';
+  let kfuncNames: string[] | undefined;
+  if (kfuncList !== undefined) {
+    kfuncNames = readFileSync(kfuncList, 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
+    kfuncSource = `BTF FUNCs named in ${kfuncList}`;
+  } else if (!hasKfuncTags(btf)) {
     throw new Error(
-      'this BTF has no bpf_kfunc decl tags (pahole < 1.26?); a kfunc list from the kernel sources is needed',
+      'this BTF has no bpf_kfunc decl tags (pahole < 1.26?): pass --kfunc-list FILE with the kfunc names from the kernel sources',
     );
   }
-  const kfuncs = collectKfuncs(btf, conv);
+  const kfuncs = collectKfuncs(btf, conv, kfuncNames);
   // The structs kfuncs take or return pointers to are roots too: the verifier checks accesses
   // through those pointers against their layout.
   const kfuncPointees = new Set<string>();
@@ -345,7 +366,7 @@ function main(argv: string[]): void {
   });
   const funcsSize = write('kernel-funcs.json', {
     kernel,
-    kfuncSource: 'bpf_kfunc decl tags in vmlinux BTF',
+    kfuncSource,
     kfuncs: sortedObject(kfuncs),
     helpers: sortedObject(helpers),
   });

@@ -41,9 +41,10 @@ export function vmlinuxBtfReason(path?: string): string | undefined {
   return loadVmlinuxBtf(path).reason;
 }
 
-/** Drops the cached parse (tests). */
-export function clearVmlinuxBtfCache(): void {
-  cache.clear();
+/** Drops the cached load of one path, or of all paths (tests). */
+export function clearVmlinuxBtfCache(path?: string): void {
+  if (path === undefined) cache.clear();
+  else cache.delete(path);
 }
 
 /**

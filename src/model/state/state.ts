@@ -1,0 +1,67 @@
+// Verifier state (struct bpf_verifier_state): call frames, the reference table, lock and RCU
+// state, and the bookkeeping exploration needs (parent, branches, loop detection).
+import type { Reg } from './reg.ts';
+import { NOT_INIT, ptrReg } from './reg.ts';
+import type { StackSlot } from './stack.ts';
+
+export const MAX_BPF_REG = 11;
+export const BPF_REG_FP = 10;
+export const MAX_CALL_FRAMES = 8;
+
+export interface Frame {
+  regs: Reg[];
+  /** stack[spi]: spi 0 is fp-8..fp-1; length = allocated_stack / 8. */
+  stack: StackSlot[];
+  /** Instruction index of the call that created this frame (-1 for frame 0). */
+  callsite: number;
+  frameno: number;
+  subprogno: number;
+  inCallbackFn: boolean;
+}
+
+export type RefKind = 'ptr' | 'lock' | 'irq' | 'res_lock';
+
+export interface RefState {
+  id: number;
+  /** Instruction that acquired the reference. */
+  insnIdx: number;
+  kind: RefKind;
+  /** For locks: the map or object the lock lives in, and its offset. */
+  lockPtr?: string;
+}
+
+export interface VState {
+  frames: Frame[];
+  curframe: number;
+  refs: RefState[];
+  activeLocks: number;
+  activeRcuLocks: number;
+  activePreemptLocks: number;
+  /** Parent checkpoint in the exploration tree (for branch counting and loop detection). */
+  parent: VState | null;
+  /** Number of unfinished paths that started from this state (checkpoints only). */
+  branches: number;
+  insnIdx: number;
+  /** Checkpoint bookkeeping: whether this state is stored in the explored list. */
+  checkpoint: boolean;
+  mayGotoDepth: number;
+  callbackUnrollDepth: number;
+  speculative: boolean;
+}
+
+export function newFrame(frameno: number, callsite: number, subprogno: number): Frame {
+  const regs: Reg[] = Array<Reg>(MAX_BPF_REG).fill(NOT_INIT);
+  regs[BPF_REG_FP] = ptrReg('stack', { frameno });
+  return { regs, stack: [], callsite, frameno, subprogno, inCallbackFn: false };
+}
+
+export function copyFrame(f: Frame): Frame {
+  return { ...f, regs: f.regs.slice(), stack: f.stack.slice() };
+}
+
+/** A deep-enough copy: registers and slots are immutable and shared. */
+export function copyState(s: VState): VState {
+  return { ...s, frames: s.frames.map(copyFrame), refs: s.refs.map((r) => ({ ...r })), checkpoint: false };
+}
+
+export const curFrame = (s: VState): Frame => s.frames[s.curframe];
