@@ -397,7 +397,9 @@ const OBSERVATIONS: string[] = [
   '  the instruction changed registers or stack, `; <changed state>` is appended on the same line. With L the',
   '  length of `N: (op) text`, the `;` sits at 0-based column roundup8(max(L + 5, 40)) - 2 (column 38 for',
   '  short instructions, 46 for L of 35..42, ...), padded with spaces. Instructions that change nothing',
-  '  printable (exit, goto, a folded branch, a store that only re-prints) have no `;` part.',
+  '  printable (exit, goto, a branch whose outcome is known) have no `;` part.',
+  '  When other lines were printed after the instruction (e.g. `mark_precise:` lines at level 2), the state',
+  '  goes on its own line as `N: <state>` instead (see 06-branch-const: `1: R1=5`).',
   '- Scalar constants print bare: decimal for -32768..32767 (`R0=42`, `R3=-32768`), otherwise hex as u64',
   '  (`R2=0x8000`, `R4=0xffffffffffff7fff` for -32769) (checked by hand on this kernel, not a sample file).',
   '  In instruction text, ALU immediates print in decimal (`r2 = 32768`) but jump immediates in hex',
@@ -428,7 +430,8 @@ const OBSERVATIONS: string[] = [
 function main(): void {
   const args = process.argv.slice(2);
   const outIdx = args.indexOf('--out');
-  const outDir = resolve(outIdx >= 0 && args[outIdx + 1] !== undefined ? args[outIdx + 1] as string : join(import.meta.dirname, '..', 'docs', 'kernel-log-samples'));
+  const outArg = outIdx >= 0 ? args[outIdx + 1] : undefined;
+  const outDir = resolve(outArg ?? join(import.meta.dirname, '..', 'docs', 'kernel-log-samples'));
   const status = kernelStatus();
   if (!status.available) {
     process.stderr.write(`kernel-log-samples: kernel unavailable: ${status.reason}\n`);

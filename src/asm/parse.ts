@@ -312,7 +312,7 @@ function assemble(
     }
   });
   const labels = new Map<number, string>();
-  for (const [name, l] of r.labels) {
+  for (const name of r.labels.keys()) {
     const s = labelSlot(name);
     if (s !== undefined) labels.set(s, name);
   }

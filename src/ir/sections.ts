@@ -215,7 +215,7 @@ export const BPF_COMPLEXITY_LIMIT_INSNS = 1_000_000;
 // The section table.
 
 /** libbpf's SEC_* cookie flags that change what gets loaded. */
-interface SecFlags {
+export interface SecFlags {
   /** SEC_ATTACH_BTF: needs a BTF attach target (the name after '/'), resolved to attach_btf_id. */
   attachBtf?: true;
   /** SEC_SLEEPABLE: loaded with BPF_F_SLEEPABLE. */
@@ -226,7 +226,7 @@ interface SecFlags {
   usdt?: true;
 }
 
-interface SecDef extends SecFlags {
+export interface SecDef extends SecFlags {
   /** As libbpf spells it: 'fentry+' (exact or fentry/X), 'tc/ingress' (exact). */
   pattern: string;
   progType: ProgTypeName;

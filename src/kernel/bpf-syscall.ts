@@ -82,7 +82,7 @@ function loadBinding(): Binding {
     return binding;
   } catch (e) {
     bindingError = `cannot bind bpf(2): ${e instanceof Error ? e.message : String(e)}`;
-    throw new Error(bindingError);
+    throw new Error(bindingError, { cause: e });
   }
 }
 

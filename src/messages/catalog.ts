@@ -63,7 +63,7 @@ export const RULES = {
   fillSize: rule('core.stack.fill-size', 'check_stack_read_fixed_off', 'A spilled pointer is filled back with an 8-byte load.', () => 'invalid size of register fill'),
   ctxAccess: rule('core.ctx.invalid-access', 'check_ctx_access', 'Context accesses must hit a field the program type exposes, with an allowed size and direction.', (off: number, size: number) => `invalid bpf_context access off=${off} size=${size}`),
   ctxModified: rule('core.ctx.modified-pointer', 'check_ptr_off_reg', 'The context pointer is dereferenced only at its original value.', (r: number, off: number) => `dereference of modified ctx ptr R${r} off=${off} disallowed`),
-  ctxVarOff: rule('core.ctx.variable-offset', 'check_ptr_off_reg', 'Context accesses use a constant offset.', (r: number, varOff: string) => `variable ctx access var_off=${varOff} disallowed`),
+  ctxVarOff: rule('core.ctx.variable-offset', 'check_ptr_off_reg', 'Context accesses use a constant offset.', (varOff: string) => `variable ctx access var_off=${varOff} disallowed`),
   mapValueOob: rule('core.map.value-out-of-bounds', 'check_mem_region_access', 'Map value accesses stay inside the value.', (vs: number, off: number, size: number) => `invalid access to map value, value_size=${vs} off=${off} size=${size}`),
   mapMinOob: rule('core.map.min-out-of-range', 'check_mem_region_access', 'The smallest possible offset of a map value access must be inside the value.', (r: number) => `R${r} min value is outside of the allowed memory range`),
   mapMaxOob: rule('core.map.max-out-of-range', 'check_mem_region_access', 'The largest possible offset of a map value access must be inside the value.', (r: number) => `R${r} max value is outside of the allowed memory range`),

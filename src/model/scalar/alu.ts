@@ -115,13 +115,22 @@ export const ALU_OPS: readonly AluOp[] = [
 export const TARGET_BIG_ENDIAN = false;
 
 /**
- * maybe_fork_scalars() pushes the forked state to resume *after* the instruction in the
- * kernel version this model follows (push_stack(env, insn_idx + 1, ...)), with the
- * destination already set to 0.  (A later fix makes the fork resume *at* the
- * instruction so it is re-executed with dst = 0; for BPF_OR that changes the forked
- * result from 0 to the constant.)  Set to true to model that fix.
+ * Where the state pushed by maybe_fork_scalars() resumes.  The reference 6.18.y kernel
+ * pushes it *at* the instruction (push_stack(env, insn_idx, ...), the fix for the unsound
+ * BPF_OR forking), so the instruction is re-executed with dst = 0; the original code
+ * resumed after the instruction with dst already 0 (wrong for OR: 0 | K = K).
+ * Verified against the reference kernel's log ("from 9 to 9").
  */
-export const FORK_REEXECUTES_INSN = false;
+export const FORK_REEXECUTES_INSN = true;
+
+/**
+ * Range tracking for BPF_DIV/BPF_MOD (signed and unsigned) with a constant divisor.
+ * Not in 6.18.y: there is_safe_to_compute_dst_reg_range() rejects every DIV/MOD and the
+ * destination becomes completely unknown (verified against the reference kernel).  Newer
+ * bpf-next computes bounds for constant divisors; that code is kept below and enabled by
+ * this switch.
+ */
+export const DIVMOD_RANGE_TRACKING = false;
 
 // ---------------------------------------------------------------------------------------
 // Overflow-checked arithmetic with C semantics: the wrapped result is always produced.
@@ -693,6 +702,7 @@ export function aluUnboundedReason(op: AluOp, src: ScalarBounds, is64: boolean):
     case 'sdiv':
     case 'mod':
     case 'smod':
+      if (!DIVMOD_RANGE_TRACKING) return 'division and modulo results are not tracked';
       return srcIsConst(src, is64) ? null : 'divisor is not a known constant';
     case 'lsh':
     case 'rsh':
@@ -716,6 +726,12 @@ export interface AluOutcome {
    * The current path (`result`) continues with dst = -1.  null when no fork happens.
    */
   readonly forked: ScalarBounds | null;
+  /**
+   * The destination as pushed by maybe_fork_scalars (0 in the width that matched), i.e.
+   * the input of the re-executed instruction when FORK_REEXECUTES_INSN, otherwise equal
+   * to `forked`.  null when no fork happens.
+   */
+  readonly forkedInput: ScalarBounds | null;
   /** Why the result was marked unknown rather than computed (see aluUnboundedReason). */
   readonly unboundedReason: string | null;
   /** A reg_bounds_sanity_check failure on `result` (bounds then reset, tnum kept). */
@@ -838,17 +854,24 @@ export function scalarAluOutcome(
 ): AluOutcome {
   if (op === 'mov' || op === 'movsx8' || op === 'movsx16' || op === 'movsx32') {
     const { reg, violation } = applySanityCheck(movResult(op, dst, src, is64), 'alu');
-    return { result: reg, forked: null, unboundedReason: null, violation };
+    return { result: reg, forked: null, forkedInput: null, unboundedReason: null, violation };
   }
   // BPF_END's class is part of the op name; bswap is ALU64, le/be are ALU.
   const alu32 = isEndOp(op) ? !op.startsWith('bswap') : !is64;
   const effSrc = op === 'neg' || isEndOp(op) ? dst : src;
   const reason = aluUnboundedReason(op, effSrc, !alu32);
   if (reason !== null) {
-    return { result: scalarUnknown(), forked: null, unboundedReason: reason, violation: null };
+    return {
+      result: scalarUnknown(),
+      forked: null,
+      forkedInput: null,
+      unboundedReason: reason,
+      violation: null,
+    };
   }
 
   let forked: ScalarBounds | null = null;
+  let forkedInput: ScalarBounds | null = null;
   const d = thaw(dst);
   if ((op === 'and' || op === 'or') && tnumIsConst(src.varOff)) {
     // maybe_fork_scalars: split a [-1, 0] destination into its two values
@@ -864,14 +887,15 @@ export function scalarAluOutcome(
         mMarkKnown(zero, 0n);
         mMarkKnown(d, U64_MAX);
       }
+      forkedInput = freeze(zero);
       forked = FORK_REEXECUTES_INSN
-        ? scalarAluOutcome(op, freeze(zero), src, is64).result
-        : freeze(zero);
+        ? scalarAluOutcome(op, forkedInput, src, is64).result
+        : forkedInput;
     }
   }
   mAdjustScalar(op, d, effSrc, alu32);
   const { reg, violation } = applySanityCheck(freeze(d), 'alu');
-  return { result: reg, forked, unboundedReason: null, violation };
+  return { result: reg, forked, forkedInput, unboundedReason: null, violation };
 }
 
 /**

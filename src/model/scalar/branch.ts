@@ -54,11 +54,21 @@ type RefineOp = JmpOp | 'jnset';
 
 export interface BranchOpts {
   /**
-   * Both operands are the same register (`if r1 > r1`).  6.18.y decides such jumps from
-   * the opcode alone and reg_set_min_max() learns nothing from them.
+   * Both operands are the same register (`if r1 > r1`, BPF_X with src == dst).  In the
+   * reference 6.18.y kernel this is not special-cased: the ranges decide the jump as for
+   * two registers, and when they do not, regs_refine_cond_op() runs with reg1 and reg2
+   * aliasing the same bpf_reg_state (so e.g. the impossible edge of `r1 < r1` shaves one
+   * off both ends).  Pass `a` and `b` equal when setting this.
    */
   readonly sameReg?: boolean;
 }
+
+/**
+ * Newer bpf-next decides same-register jumps from the opcode alone
+ * (is_scalar_branch_taken's `reg1 == reg2` switch) and reg_set_min_max() returns early
+ * for them.  Not in the reference 6.18.y kernel (verified against its logs).
+ */
+export const SAME_REG_SHORTCUT = false;
 
 /** flip_opcode: the jump that tests `b op' a` for `a op b`. */
 export function flipOpcode(op: JmpOp): JmpOp {
@@ -147,7 +157,7 @@ export function isBranchTaken(
   const smin2 = is32 ? b.s32min : b.smin;
   const smax2 = is32 ? b.s32max : b.smax;
 
-  if (opts.sameReg === true) {
+  if (SAME_REG_SHORTCUT && opts.sameReg === true) {
     switch (op) {
       case 'jge':
       case 'jle':
@@ -375,13 +385,16 @@ export function refineOnBranchRaw(
   b: ScalarBounds,
   is32: boolean,
   taken: boolean,
+  opts: BranchOpts = {},
 ): [ScalarBounds, ScalarBounds] {
   const r1 = thaw(a);
-  const r2 = thaw(b);
+  // same register: both operands are one bpf_reg_state, synced twice like in the kernel
+  const r2 = opts.sameReg === true ? r1 : thaw(b);
   refineCondOp(r1, r2, taken ? op : revOpcode(op), is32);
   mRegBoundsSync(r1);
+  const f1 = freeze(r1);
   mRegBoundsSync(r2);
-  return [freeze(r1), freeze(r2)];
+  return opts.sameReg === true ? [freeze(r2), freeze(r2)] : [f1, freeze(r2)];
 }
 
 /**
@@ -393,7 +406,8 @@ export function refineOnBranchRaw(
  *     6.18 then logs a "REG INVARIANTS VIOLATION" verifier bug and resets the bounds
  *     instead, see kernelBranchOutcome).
  * When the jump is decided and this is the followed edge, the kernel does not refine,
- * so the inputs are returned unchanged.  With opts.sameReg the kernel never refines.
+ * so the inputs are returned unchanged.  With opts.sameReg both results are the one
+ * (aliased) register.
  */
 export function narrowOnBranch(
   op: JmpOp,
@@ -405,8 +419,8 @@ export function narrowOnBranch(
 ): [ScalarBounds, ScalarBounds] | null {
   const pred = isBranchTaken(op, a, b, is32, opts);
   if (pred !== -1) return (pred === 1) === taken ? [a, b] : null;
-  if (opts.sameReg === true) return [a, b];
-  const [r1, r2] = refineOnBranchRaw(op, a, b, is32, taken);
+  if (SAME_REG_SHORTCUT && opts.sameReg === true) return [a, b];
+  const [r1, r2] = refineOnBranchRaw(op, a, b, is32, taken, opts);
   if (regBoundsSanityCheck(r1) !== null || regBoundsSanityCheck(r2) !== null) return null;
   return [r1, r2];
 }
@@ -445,17 +459,23 @@ export function kernelBranchOutcome(
   const pred = isBranchTaken(op, a, b, is32, opts);
   if (pred === 1) return { pred, taken: { dst: a, src: b }, fallthrough: null, violations: [] };
   if (pred === 0) return { pred, taken: null, fallthrough: { dst: a, src: b }, violations: [] };
-  if (opts.sameReg === true) {
+  if (SAME_REG_SHORTCUT && opts.sameReg === true) {
     return { pred, taken: { dst: a, src: b }, fallthrough: { dst: a, src: b }, violations: [] };
   }
-  const [f1, f2] = refineOnBranchRaw(op, a, b, is32, false);
-  const [t1, t2] = refineOnBranchRaw(op, a, b, is32, true);
+  const [f1, f2] = refineOnBranchRaw(op, a, b, is32, false, opts);
+  const [t1, t2] = refineOnBranchRaw(op, a, b, is32, true, opts);
   const violations: string[] = [];
   const check = (s: ScalarBounds, ctx: string): ScalarBounds => {
     const { reg, violation } = applySanityCheck(s, ctx);
     if (violation !== null) violations.push(violation);
     return reg;
   };
+  if (opts.sameReg === true) {
+    // one register checked twice: the second check sees the first one's fallback
+    const t = check(check(t1, 'true_reg1'), 'true_reg2');
+    const f = check(check(f1, 'false_reg1'), 'false_reg2');
+    return { pred, taken: { dst: t, src: t }, fallthrough: { dst: f, src: f }, violations };
+  }
   const td = check(t1, 'true_reg1');
   const ts = check(t2, 'true_reg2');
   const fd = check(f1, 'false_reg1');

@@ -349,6 +349,16 @@ export function mReg32DeduceBounds(r: MutableScalar): void {
   if (toU32(r.s32min) <= toU32(r.s32max)) {
     r.u32min = bmax(r.u32min, toU32(r.s32min));
     r.u32max = bmin(r.u32max, toU32(r.s32max));
+  } else if (r.u32max < toU32(r.s32min)) {
+    // (6.18.y backport of the 32-bit twin of the s64 sign-boundary case below.)  The s32
+    // range wraps into [u32(s32min), U32_MAX] U [0, u32(s32max)] and the u32 range only
+    // meets the non-negative piece ...
+    r.s32min = toS32(r.u32min);
+    r.u32max = bmin(r.u32max, toU32(r.s32max));
+  } else if (toU32(r.s32max) < r.u32min) {
+    // ... or only the negative piece.
+    r.s32max = toS32(r.u32max);
+    r.u32min = bmax(r.u32min, toU32(r.s32min));
   }
 }
 

@@ -9,7 +9,7 @@ export const BPF_REG_SIZE = 8;
 export const MAX_BPF_STACK = 512;
 
 export interface StackSlot {
-  /** slot_type[0..7]; index 7 is the byte at the highest address (the kernel's BPF_REG_SIZE - 1). */
+  /** slot_type[0..7]: index j is the byte at fp - 8*spi - 1 - j, so index 7 (BPF_REG_SIZE - 1) is the lowest address. */
   readonly bytes: readonly SlotByte[];
   readonly spilled: Reg;
 }

@@ -1,0 +1,42 @@
+// Helper prototypes the model knows (struct bpf_func_proto in the kernel): argument kinds,
+// return kind and which program types may call them. Data, not code: the model reads it.
+import type { ProgTypeName } from '../ir/sections.ts';
+
+export type HelperArg = 'anything' | 'const_map_ptr' | 'map_key' | 'map_value' | 'ctx';
+export type HelperRet = 'integer' | 'void' | 'map_value_or_null' | 'map_value' | 'trusted_btf_id';
+
+export interface HelperProto {
+  name: string;
+  id: number;
+  args: HelperArg[];
+  ret: HelperRet;
+  /** For 'trusted_btf_id' returns: the struct ('struct task_struct'). */
+  retBtf?: string;
+  /** 'base': bpf_base_func_proto (every program type); 'perfmon': base, for CAP_PERFMON loaders; or a list. */
+  availability: 'base' | 'perfmon' | ProgTypeName[];
+}
+
+export const HELPERS: HelperProto[] = [
+  { name: 'bpf_map_lookup_elem', id: 1, args: ['const_map_ptr', 'map_key'], ret: 'map_value_or_null', availability: 'base' },
+  { name: 'bpf_map_update_elem', id: 2, args: ['const_map_ptr', 'map_key', 'map_value', 'anything'], ret: 'integer', availability: 'base' },
+  { name: 'bpf_map_delete_elem', id: 3, args: ['const_map_ptr', 'map_key'], ret: 'integer', availability: 'base' },
+  { name: 'bpf_ktime_get_ns', id: 5, args: [], ret: 'integer', availability: 'base' },
+  { name: 'bpf_get_prandom_u32', id: 7, args: [], ret: 'integer', availability: 'base' },
+  { name: 'bpf_get_smp_processor_id', id: 8, args: [], ret: 'integer', availability: 'base' },
+  { name: 'bpf_get_current_pid_tgid', id: 14, args: [], ret: 'integer', availability: ['kprobe', 'tracepoint', 'perf_event', 'raw_tracepoint', 'raw_tracepoint_writable', 'tracing', 'lsm', 'syscall', 'cgroup_sock', 'cgroup_sock_addr', 'cgroup_sysctl', 'cgroup_sockopt'] },
+  { name: 'bpf_ktime_get_boot_ns', id: 125, args: [], ret: 'integer', availability: 'base' },
+  { name: 'bpf_get_current_task_btf', id: 158, args: [], ret: 'trusted_btf_id', retBtf: 'struct task_struct', availability: 'perfmon' },
+  { name: 'bpf_jiffies64', id: 118, args: [], ret: 'integer', availability: 'base' },
+];
+
+const byId = new Map(HELPERS.map((h) => [h.id, h]));
+const byName = new Map(HELPERS.map((h) => [h.name, h]));
+
+export const helperById = (id: number): HelperProto | undefined => byId.get(id);
+export const helperByName = (name: string): HelperProto | undefined => byName.get(name);
+
+export function helperAllowed(h: HelperProto, progType: ProgTypeName, privileged: boolean): boolean {
+  if (h.availability === 'base') return true;
+  if (h.availability === 'perfmon') return privileged;
+  return h.availability.includes(progType);
+}

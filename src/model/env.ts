@@ -1,0 +1,80 @@
+// The verifier environment (struct bpf_verifier_env): the program, options, the log, the
+// current state, the branches still to explore, the explored-state lists used for pruning,
+// and the counters the final `processed N insns` line reports.
+import type { Program } from '../ir/program.ts';
+import type { SectionInfo } from '../ir/sections.ts';
+import type { VLog } from './log.ts';
+import type { VState } from './state/state.ts';
+import type { Scratch } from './print-state.ts';
+import type { Profile } from './profile.ts';
+
+export const BPF_COMPLEXITY_LIMIT_INSNS = 1_000_000;
+export const BPF_COMPLEXITY_LIMIT_JMP_SEQ = 8192;
+
+export interface PendingBranch {
+  state: VState;
+  insnIdx: number;
+  prevInsnIdx: number;
+  logPos: number;
+}
+
+export interface ExploredState {
+  state: VState;
+  missCnt: number;
+  hitCnt: number;
+}
+
+export interface TraceStep {
+  insnIdx: number;
+  /** The state after the instruction (or at the error). */
+  state: VState;
+  event?: string;
+}
+
+export interface Env {
+  prog: Program;
+  section: SectionInfo;
+  profile: Profile;
+  log: VLog;
+  cur: VState;
+  insnIdx: number;
+  prevInsnIdx: number;
+  stack: PendingBranch[];
+  explored: Map<number, ExploredState[]>;
+  pruneePoints: Uint8Array; // 1 = prune point, 2 = force checkpoint
+  /** Registers live before each instruction (bit i = Ri), from compute_live_registers. */
+  liveRegsBefore: Uint16Array;
+  insnProcessed: number;
+  prevInsnProcessed: number;
+  jmpsProcessed: number;
+  prevJmpsProcessed: number;
+  totalStates: number;
+  peakStates: number;
+  maxStatesPerInsn: number;
+  idGen: number;
+  scratch: Scratch;
+  subprogStackDepth: number[];
+  /** Optional recorder for live traces. */
+  trace: TraceStep[] | null;
+  traceLimit: number;
+  /** Rule ids of rules that were checked and passed or fired, for coverage. */
+  firedRule: string | null;
+}
+
+export const newId = (env: Env): number => ++env.idGen;
+
+export function scratchReg(env: Env, r: number): void {
+  env.scratch.regs.add(r);
+}
+export function scratchSlot(env: Env, spi: number): void {
+  env.scratch.slots.add(spi);
+}
+export function scratchAll(env: Env): void {
+  for (let i = 0; i < 11; i++) env.scratch.regs.add(i);
+  for (let i = 0; i < 64; i++) env.scratch.slots.add(i);
+}
+export function clearScratch(env: Env): void {
+  env.scratch.regs.clear();
+  env.scratch.slots.clear();
+}
+export const isScratched = (env: Env): boolean => env.scratch.regs.size > 0 || env.scratch.slots.size > 0;

@@ -1,0 +1,193 @@
+// Calls and exits: helper calls (check_helper_call, check_func_arg), bpf-to-bpf calls
+// (check_func_call, prepare_func_exit) and the main program's exit (check_return_code).
+import type { Insn } from '../../isa/insn.ts';
+import * as op from '../../isa/opcodes.ts';
+import type { Env } from '../env.ts';
+import { newId, scratchReg } from '../env.ts';
+import { reject, VerifierReject } from '../errors.ts';
+import { RULES } from '../../messages/catalog.ts';
+import type { Reg } from '../state/reg.ts';
+import { NOT_INIT, PTR_MAYBE_NULL, PTR_TRUSTED, isScalar, ptrReg, regIsNull, regStr, unknownScalar } from '../state/reg.ts';
+import { MAX_CALL_FRAMES, curFrame, newFrame } from '../state/state.ts';
+import { BPF_REG_SIZE, isSpilledScalar } from '../state/stack.ts';
+import { checkRegRead, setReg } from './regs.ts';
+import { checkStackBounds, stackRangeInitialized } from './stack-access.ts';
+import { helperAllowed, helperById, type HelperArg } from '../../catalog/helpers.ts';
+import { kernelHelperName } from '../../catalog/kernel-types.ts';
+import { returnRange } from '../progtypes.ts';
+import { S64_MAX, S64_MIN } from '../scalar/scalar.ts';
+import { tnumIsConst } from '../scalar/tnum.ts';
+import { formatFrameState } from '../print-state.ts';
+
+/** The model does not cover this program; never a verdict. */
+export class ModelLimit extends Error {}
+
+const MEM_TYPES = 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_';
+
+export function helperName(id: number): string {
+  return kernelHelperName(id) ?? 'unknown';
+}
+
+export function checkHelperCall(env: Env, insn: Insn): void {
+  const id = insn.imm;
+  const name = helperName(id);
+  if (id < 0 || id >= 212) reject(RULES.helperUnknown, name, id);
+  const proto = helperById(id);
+  if (!proto) throw new ModelLimit(`helper ${name}#${id} is not modelled yet`);
+  if (!helperAllowed(proto, env.section.progType, env.profile.privileged)) reject(RULES.helperNotAllowed, name, id);
+  let mapIdx: number | undefined;
+  let constKey: bigint | null = null;
+  proto.args.forEach((arg, i) => {
+    const regno = i + 1;
+    const reg = checkRegRead(env, regno);
+    constKey = checkHelperArg(env, regno, reg, arg, mapIdx, constKey);
+    if (arg === 'const_map_ptr') mapIdx = reg.map;
+  });
+  // caller-saved registers are clobbered
+  for (let r = 0; r <= 5; r++) {
+    scratchReg(env, r);
+    setReg(env, r, NOT_INIT);
+  }
+  switch (proto.ret) {
+    case 'integer':
+      setReg(env, 0, unknownScalar());
+      break;
+    case 'void':
+      break;
+    case 'map_value_or_null': {
+      const map = env.prog.maps[mapIdx ?? 0];
+      const elide = (map.type === 'array' || map.type === 'percpu_array') && constKey !== null && (constKey as bigint) < BigInt(map.maxEntries);
+      setReg(env, 0, ptrReg('map_value', { map: mapIdx, ...(elide ? {} : { flags: PTR_MAYBE_NULL, id: newId(env) }) }));
+      break;
+    }
+    case 'map_value':
+      setReg(env, 0, ptrReg('map_value', { map: mapIdx }));
+      break;
+    case 'trusted_btf_id':
+      setReg(env, 0, ptrReg('btf_id', { btf: proto.retBtf, flags: PTR_TRUSTED }));
+      break;
+  }
+}
+
+function checkHelperArg(env: Env, regno: number, reg: Reg, arg: HelperArg, mapIdx: number | undefined, constKey: bigint | null): bigint | null {
+  switch (arg) {
+    case 'anything':
+      return constKey;
+    case 'const_map_ptr':
+      if (reg.type !== 'map_ptr') reject(RULES.helperArgType, regno, regStr(reg), 'map_ptr');
+      return constKey;
+    case 'ctx':
+      if (reg.type !== 'ctx' || reg.flags) reject(RULES.helperArgType, regno, regStr(reg), 'ctx');
+      return constKey;
+    case 'map_key':
+    case 'map_value': {
+      const okTypes = ['stack', 'map_value', 'map_key', 'mem', 'buf', 'pkt', 'pkt_meta'];
+      if (!okTypes.includes(reg.type) || reg.flags & PTR_MAYBE_NULL) reject(RULES.helperArgType, regno, regStr(reg), MEM_TYPES);
+      const map = env.prog.maps[mapIdx ?? 0];
+      const size = arg === 'map_key' ? map.keySize : map.valueSize;
+      if (reg.type !== 'stack') throw new ModelLimit(`helper memory arguments of type ${regStr(reg)} are not modelled yet`);
+      const frame = env.cur.frames[reg.frameno ?? env.cur.curframe];
+      checkStackBounds(env, regno, reg, reg.off, size, 'helper', frame);
+      if (!tnumIsConst(reg.s.varOff)) throw new ModelLimit('variable-offset stack memory passed to a helper is not modelled yet');
+      const off = reg.off + Number(BigInt.asIntN(64, reg.s.varOff.value));
+      stackRangeInitialized(env, regno, frame, off, size);
+      if (arg === 'map_key') return constantMapKey(env, frame, off, size);
+      return constKey;
+    }
+  }
+}
+
+/** get_constant_map_key(): a key spilled or zeroed on the stack is known to the verifier. */
+function constantMapKey(env: Env, frame: ReturnType<typeof curFrame>, off: number, keySize: number): bigint | null {
+  if (!env.profile.privileged) return null;
+  const slot = -off - 1;
+  const spi = Math.floor(slot / BPF_REG_SIZE);
+  const idx = slot % BPF_REG_SIZE;
+  const st = frame.stack[spi];
+  if (!st) return null;
+  let zero = 0;
+  for (let i = idx; i >= 0 && st.bytes[i] === 'zero'; i--) zero++;
+  if (zero >= keySize) return 0n;
+  if (!isSpilledScalar(st)) return null;
+  let spill = 0;
+  for (let i = idx; i >= 0 && st.bytes[i] === 'spill'; i--) spill++;
+  if (spill !== keySize) return null;
+  if (!tnumIsConst(st.spilled.s.varOff)) return null;
+  return st.spilled.s.varOff.value;
+}
+
+/** check_func_call(): a bpf-to-bpf call to a static subprogram. */
+export function checkFuncCall(env: Env, insn: Insn, subprogStarts: number[]): number {
+  const st = env.cur;
+  if (st.curframe + 1 >= MAX_CALL_FRAMES) reject(RULES.callStackTooDeep, st.curframe + 2);
+  const target = env.insnIdx + insn.imm + 1;
+  const subprog = subprogStarts.indexOf(target);
+  const caller = curFrame(st);
+  const callee = newFrame(st.curframe + 1, env.insnIdx, subprog);
+  for (let r = 1; r <= 5; r++) callee.regs[r] = caller.regs[r];
+  st.frames.push(callee);
+  for (let r = 0; r <= 5; r++) {
+    caller.regs[r] = NOT_INIT;
+    scratchReg(env, r);
+  }
+  st.curframe++;
+  if (env.log.l1) {
+    env.log.write('caller:\n');
+    env.log.write(formatFrameState(st, st.curframe - 1, env.prog, null) + '\n');
+    env.log.write('callee:\n');
+    env.log.write(formatFrameState(st, st.curframe, env.prog, null) + '\n');
+  }
+  return target;
+}
+
+/** prepare_func_exit(): return to the caller with R0. Returns the caller's next instruction. */
+export function prepareFuncExit(env: Env): number {
+  const st = env.cur;
+  const callee = curFrame(st);
+  const r0 = callee.regs[0];
+  if (r0.type === 'stack') reject(RULES.returnStackPtr);
+  const caller = st.frames[st.curframe - 1];
+  caller.regs[0] = r0;
+  const next = callee.callsite + 1;
+  if (env.log.l1) {
+    env.log.write('returning from callee:\n');
+    env.log.write(formatFrameState(st, st.curframe, env.prog, null) + '\n');
+    env.log.write(`to caller at ${next}:\n`);
+    env.log.write(formatFrameState(st, st.curframe - 1, env.prog, null) + '\n');
+  }
+  st.frames.pop();
+  st.curframe--;
+  return next;
+}
+
+/** check_return_code() for the main program's BPF_EXIT. */
+export function checkReturnCode(env: Env): void {
+  const r0 = checkRegRead(env, 0);
+  if (!env.profile.privileged && !isScalar(r0)) reject(RULES.exitLeaksAddr, 0);
+  const range = returnRange(env.section.progType, env.section.expectedAttachTypeName);
+  if (!range) return;
+  if (!isScalar(r0)) reject(RULES.exitNotKnown, range.ctx, 'R0', regStr(r0));
+  if (BigInt(range.min) <= r0.s.smin && r0.s.smax <= BigInt(range.max)) return;
+  let text = `${range.ctx} the register R0 has`;
+  let unknown = true;
+  if (r0.s.smin > S64_MIN) {
+    text += ` smin=${r0.s.smin}`;
+    unknown = false;
+  }
+  if (r0.s.smax < S64_MAX) {
+    text += ` smax=${r0.s.smax}`;
+    unknown = false;
+  }
+  if (unknown) text += ' unknown scalar value';
+  text += ` should have been in [${range.min}, ${range.max}]`;
+  throw new VerifierReject(RULES.exitRange.id, text);
+}
+
+/** Reserved-field checks of call/exit encodings. */
+export function checkCallEncoding(insn: Insn, jmp32: boolean): void {
+  const bad = op.bpfSrc(insn.code) !== op.BPF_K || (insn.src !== op.BPF_PSEUDO_KFUNC_CALL && insn.off !== 0) ||
+    (insn.src !== 0 && insn.src !== op.BPF_PSEUDO_CALL && insn.src !== op.BPF_PSEUDO_KFUNC_CALL) || insn.dst !== 0 || jmp32;
+  if (bad) reject(RULES.jmpReserved, 'BPF_CALL');
+}
+
+export const regIsNullValue = regIsNull;

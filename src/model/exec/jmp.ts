@@ -1,0 +1,140 @@
+// Conditional jumps (check_cond_jmp_op): branch folding on known values, narrowing both
+// sides, NULL checks that turn maybe-NULL pointers into pointers or zero on every copy
+// (mark_ptr_or_null_regs) and linked scalars (sync_linked_regs).
+import type { Insn } from '../../isa/insn.ts';
+import { BPF_JMP32, insnClass } from '../../isa/insn.ts';
+import * as op from '../../isa/opcodes.ts';
+import type { Env } from '../env.ts';
+import { reject } from '../errors.ts';
+import { RULES } from '../../messages/catalog.ts';
+import type { Reg } from '../state/reg.ts';
+import { PTR_MAYBE_NULL, PTR_TRUSTED, PTR_UNTRUSTED, isPointer, scalarReg, withReg } from '../state/reg.ts';
+import type { VState } from '../state/state.ts';
+import { checkRegRead, getReg } from './regs.ts';
+import { pushBranch } from '../explore-stack.ts';
+import { isBranchTaken, kernelBranchOutcome, flipOpcode, type JmpOp } from '../scalar/branch.ts';
+import { scalarKnown, type ScalarBounds } from '../scalar/scalar.ts';
+import { tnumIsConst, tnumSubreg } from '../scalar/tnum.ts';
+
+const JMP_OP: Record<number, JmpOp> = {
+  0x10: 'jeq', 0x20: 'jgt', 0x30: 'jge', 0x40: 'jset', 0x50: 'jne', 0x60: 'jsgt', 0x70: 'jsge', 0xa0: 'jlt', 0xb0: 'jle', 0xc0: 'jslt', 0xd0: 'jsle',
+};
+
+function regNotNull(r: Reg): boolean {
+  if (r.flags & PTR_MAYBE_NULL) return false;
+  switch (r.type) {
+    case 'sock': case 'tcp_sock': case 'map_value': case 'map_key': case 'sock_common': case 'map_ptr':
+      return true;
+    case 'btf_id':
+      return r.refObjId !== 0 || ((r.flags & PTR_TRUSTED) !== 0 && (r.flags & PTR_UNTRUSTED) === 0);
+    case 'mem':
+      return (r.flags & PTR_UNTRUSTED) === 0;
+    default:
+      return false;
+  }
+}
+
+function isRegConst(r: Reg, is32: boolean): boolean {
+  return r.type === 'scalar' && tnumIsConst(is32 ? tnumSubreg(r.s.varOff) : r.s.varOff);
+}
+
+/** is_branch_taken(): 1 always, 0 never, -1 unknown. */
+function branchTaken(a: Reg, b: Reg, jop: JmpOp, is32: boolean): 1 | 0 | -1 {
+  if (isPointer(a) || isPointer(b)) {
+    let p = a;
+    let s = b;
+    let o = jop;
+    if (!isRegConst(s, is32)) {
+      o = flipOpcode(o);
+      p = b;
+      s = a;
+    }
+    if (!isRegConst(s, is32)) return -1;
+    if (!regNotNull(p)) return -1;
+    const v = is32 ? s.s.varOff.value & 0xffffffffn : s.s.varOff.value;
+    if (v !== 0n) return -1;
+    if (o === 'jeq') return 0;
+    if (o === 'jne') return 1;
+    return -1;
+  }
+  return isBranchTaken(jop, a.s, b.s, is32);
+}
+
+/** Apply `f` to every register and spilled register of every frame of a state. */
+function forEachReg(st: VState, f: (r: Reg) => Reg): void {
+  for (const fr of st.frames) {
+    fr.regs = fr.regs.map(f);
+    fr.stack = fr.stack.map((slot) => (slot.bytes[7] === 'spill' ? { ...slot, spilled: f(slot.spilled) } : slot));
+  }
+}
+
+/** mark_ptr_or_null_regs(): every copy of a maybe-NULL pointer learns the outcome of the check. */
+function markPtrOrNull(st: VState, id: number, isNull: boolean): void {
+  forEachReg(st, (r) => {
+    if (!(r.flags & PTR_MAYBE_NULL) || r.id !== id) return r;
+    if (isNull) return scalarReg(scalarKnown(0n));
+    const keepId = r.type === 'map_value' && false;
+    return withReg(r, { flags: r.flags & ~PTR_MAYBE_NULL, id: keepId ? r.id : 0 });
+  });
+  if (isNull) st.refs = st.refs.filter((ref) => ref.id !== id);
+}
+
+/** sync_linked_regs(): scalars sharing an id take the narrowed range. */
+function syncLinked(st: VState, id: number, s: ScalarBounds): void {
+  if (!id) return;
+  forEachReg(st, (r) => (r.type === 'scalar' && r.id === id ? { ...r, s } : r));
+}
+
+export function checkCondJmp(env: Env, insn: Insn): number {
+  const o = op.bpfOp(insn.code);
+  const is32 = insnClass(insn.code) === BPF_JMP32;
+  if (o === op.BPF_JA || o > op.BPF_JCOND) reject(RULES.jmpInvalidOp, o);
+  const isX = op.bpfSrc(insn.code) === op.BPF_X;
+  const dst = checkRegRead(env, insn.dst);
+  let src: Reg;
+  if (isX) {
+    if (insn.imm !== 0) reject(RULES.jmpReserved, 'BPF_JMP/JMP32');
+    src = checkRegRead(env, insn.src);
+  } else {
+    if (insn.src !== 0) reject(RULES.jmpReserved, 'BPF_JMP/JMP32');
+    src = scalarReg(scalarKnown(BigInt.asUintN(64, BigInt(insn.imm))));
+  }
+  const jop = JMP_OP[o];
+  const pred = branchTaken(dst, src, jop, is32);
+  const target = env.insnIdx + insn.off + 1;
+  if (pred === 1) return target;
+  if (pred === 0) return env.insnIdx + 1;
+  const other = pushBranch(env, target, env.insnIdx);
+  const cur = env.cur;
+  if (dst.type === 'scalar' && src.type === 'scalar') {
+    const outcome = kernelBranchOutcome(jop, dst.s, src.s, is32);
+    const t = outcome.taken;
+    const f = outcome.fallthrough;
+    const oreg = other.frames[other.curframe].regs;
+    const creg = cur.frames[cur.curframe].regs;
+    if (t) {
+      oreg[insn.dst] = { ...oreg[insn.dst], s: t.dst };
+      if (isX) oreg[insn.src] = { ...oreg[insn.src], s: t.src };
+    }
+    if (f) {
+      creg[insn.dst] = { ...creg[insn.dst], s: f.dst };
+      if (isX) creg[insn.src] = { ...creg[insn.src], s: f.src };
+    }
+    if (isX && src.id) {
+      syncLinked(cur, src.id, creg[insn.src].s);
+      syncLinked(other, src.id, oreg[insn.src].s);
+    }
+    if (dst.id) {
+      syncLinked(cur, dst.id, creg[insn.dst].s);
+      syncLinked(other, dst.id, oreg[insn.dst].s);
+    }
+  }
+  if (!is32 && !isX && insn.imm === 0 && (jop === 'jeq' || jop === 'jne') && dst.flags & PTR_MAYBE_NULL) {
+    markPtrOrNull(cur, dst.id, jop === 'jne');
+    markPtrOrNull(other, dst.id, jop === 'jeq');
+  } else if (isPointer(dst) && !env.profile.privileged) {
+    throw new Error(`R${insn.dst} pointer comparison prohibited`);
+  }
+  void getReg;
+  return env.insnIdx + 1;
+}

@@ -1,0 +1,174 @@
+// Loads, stores and atomics (check_load_mem, check_store_reg, check_atomic, check_mem_access):
+// which pointer types can be dereferenced, and the per-region checks for stack, context and
+// map values.
+import type { Insn } from '../../isa/insn.ts';
+import { BPF_LDX, BPF_ST, BPF_STX, insnClass } from '../../isa/insn.ts';
+import * as op from '../../isa/opcodes.ts';
+import type { Env } from '../env.ts';
+import { newId } from '../env.ts';
+import { reject, VerifierReject } from '../errors.ts';
+import { RULES } from '../../messages/catalog.ts';
+import type { Reg } from '../state/reg.ts';
+import { MEM_RDONLY, PTR_MAYBE_NULL, ptrReg, regStr, scalarReg, unknownScalar } from '../state/reg.ts';
+import { curFrame } from '../state/state.ts';
+import { checkRegRead, checkRegWrite, getReg, setReg } from './regs.ts';
+import { checkStackBounds, stackReadFixed, stackWriteFixed } from './stack-access.ts';
+import { ctxAccess } from '../progtypes.ts';
+import { coerceRegToSize, coerceRegToSizeSx, scalarKnown } from '../scalar/scalar.ts';
+import { tnumAdd, tnumConst, tnumIsAligned, tnumIsConst } from '../scalar/tnum.ts';
+
+type Access = 'read' | 'write';
+
+const tnumText = (r: Reg): string => (tnumIsConst(r.s.varOff) ? BigInt.asIntN(64, r.s.varOff.value).toString() : `(0x${r.s.varOff.value.toString(16)}; 0x${r.s.varOff.mask.toString(16)})`);
+
+/** check_ptr_alignment(): stack accesses are always strict; others are not on x86. */
+function checkAlignment(reg: Reg, off: number, size: number): void {
+  if (reg.type !== 'stack' || size === 1) return;
+  const regOff = tnumAdd(reg.s.varOff, tnumConst(BigInt.asUintN(64, BigInt(reg.off + off))));
+  if (!tnumIsAligned(regOff, BigInt(size))) reject(RULES.stackMisaligned, tnumText(reg), reg.off, off, size);
+}
+
+/** check_mem_access(): returns the loaded value for reads. */
+export function checkMemAccess(env: Env, regno: number, off: number, size: number, kind: Access, value: Reg | null, imm: number | null, signExt: boolean): Reg | null {
+  const reg = getReg(env, regno);
+  checkAlignment(reg, off, size);
+  off += reg.off;
+  let loaded: Reg | null = null;
+  switch (reg.type) {
+    case 'map_value':
+      if (reg.flags & PTR_MAYBE_NULL) reject(RULES.invalidMemAccess, regno, regStr(reg));
+      loaded = mapValueAccess(env, regno, reg, off, size, kind);
+      break;
+    case 'ctx':
+      if (reg.flags & PTR_MAYBE_NULL) reject(RULES.invalidMemAccess, regno, regStr(reg));
+      loaded = ctxMemAccess(env, regno, reg, off, size, kind);
+      break;
+    case 'stack': {
+      const frame = env.cur.frames[reg.frameno ?? env.cur.curframe];
+      checkStackBounds(env, regno, reg, off, size, kind, frame);
+      if (!tnumIsConst(reg.s.varOff)) {
+        // variable-offset stack access: privileged programs read unknown scalars, writes make bytes misc
+        if (kind === 'read') loaded = unknownScalar();
+        else varOffStackWrite(env, reg, off, size);
+        break;
+      }
+      const full = off + Number(BigInt.asIntN(64, reg.s.varOff.value));
+      if (kind === 'read') loaded = stackReadFixed(env, frame, full, size);
+      else stackWriteFixed(env, frame, full, size, value, imm, frame === curFrame(env.cur));
+      break;
+    }
+    default:
+      reject(RULES.invalidMemAccess, regno, regStr(reg));
+  }
+  if (loaded && kind === 'read' && loaded.type === 'scalar' && size < 8) {
+    const sz = size as 1 | 2 | 4;
+    loaded = scalarReg(signExt ? coerceRegToSizeSx(loaded.s, sz) : coerceRegToSize(loaded.s, sz), loaded.id, loaded.precise);
+  }
+  return loaded;
+}
+
+function varOffStackWrite(env: Env, reg: Reg, off: number, size: number): void {
+  const frame = env.cur.frames[reg.frameno ?? env.cur.curframe];
+  const lo = Number(reg.s.smin) + off;
+  const hi = Number(reg.s.smax) + off + size;
+  for (let o = lo; o < hi; o++) stackWriteFixed(env, frame, o, 1, null, 1, true);
+}
+
+function mapValueAccess(env: Env, regno: number, reg: Reg, off: number, size: number, kind: Access): Reg | null {
+  const map = env.prog.maps[reg.map ?? 0];
+  if (kind === 'write' && map.readonly) reject(RULES.mapReadonly, map.valueSize, off + Number(reg.s.smin), size);
+  checkMemRegion(regno, reg, off, size, map.valueSize);
+  if (kind === 'read') {
+    if (tnumIsConst(reg.s.varOff) && map.readonly && map.initial) {
+      const at = off + Number(reg.s.varOff.value);
+      let v = 0n;
+      for (let b = size - 1; b >= 0; b--) v = (v << 8n) | BigInt(map.initial[at + b] ?? 0);
+      return scalarReg(scalarKnown(v));
+    }
+    return unknownScalar();
+  }
+  return null;
+}
+
+/** check_mem_region_access(): both ends of a possibly variable offset must land inside [0, memSize). */
+function checkMemRegion(regno: number, reg: Reg, off: number, size: number, memSize: number): void {
+  const smin = reg.s.smin;
+  const fits32 = (v: bigint): boolean => v === BigInt.asIntN(32, v);
+  if (smin < 0n && (smin === -(1n << 63n) || !fits32(BigInt(off) + smin) || smin + BigInt(off) < 0n)) reject(RULES.mapMinNegative, regno);
+  const inside = (o: bigint): boolean => o >= 0n && size > 0 && o + BigInt(size) <= BigInt(memSize);
+  const lo = smin + BigInt(off);
+  if (!inside(lo)) {
+    throw new VerifierReject(RULES.mapMinOob.id, `${RULES.mapValueOob.msg(memSize, Number(BigInt.asIntN(32, lo)), size)}\n${RULES.mapMinOob.msg(regno)}`);
+  }
+  if (reg.s.umax >= 1n << 29n) reject(RULES.mapUnbounded, regno);
+  const hi = reg.s.umax + BigInt(off);
+  if (!inside(hi)) {
+    throw new VerifierReject(RULES.mapMaxOob.id, `${RULES.mapValueOob.msg(memSize, Number(BigInt.asIntN(32, hi)), size)}\n${RULES.mapMaxOob.msg(regno)}`);
+  }
+}
+
+function ctxMemAccess(env: Env, regno: number, reg: Reg, off: number, size: number, kind: Access): Reg | null {
+  // check_ptr_off_reg(): the context pointer must be unmodified
+  if (!tnumIsConst(reg.s.varOff)) reject(RULES.ctxVarOff, `(0x${reg.s.varOff.value.toString(16)}; 0x${reg.s.varOff.mask.toString(16)})`);
+  if (reg.off !== 0 || reg.s.varOff.value !== 0n) reject(RULES.ctxModified, regno, reg.off + Number(reg.s.varOff.value));
+  const info = ctxAccess(env.section.progType, off, size, kind === 'write');
+  if (!info.ok) reject(RULES.ctxAccess, off, size);
+  if (kind === 'write') return null;
+  if (!info.regType) return unknownScalar();
+  const flags = info.regFlags ?? 0;
+  return ptrReg(info.regType, { flags, ...(flags & PTR_MAYBE_NULL ? { id: newId(env) } : {}), range: 0 });
+}
+
+/** BPF_LDX: dst = *(size *)(src + off). */
+export function checkLoad(env: Env, insn: Insn): void {
+  checkRegRead(env, insn.src);
+  checkRegWrite(env, insn.dst);
+  const size = op.sizeBytes(op.bpfSize(insn.code));
+  const v = checkMemAccess(env, insn.src, insn.off, size, 'read', null, null, op.bpfMode(insn.code) === op.BPF_MEMSX);
+  setReg(env, insn.dst, v ?? unknownScalar());
+}
+
+/** BPF_STX / BPF_ST: *(size *)(dst + off) = src / imm. */
+export function checkStore(env: Env, insn: Insn): void {
+  const size = op.sizeBytes(op.bpfSize(insn.code));
+  if (insnClass(insn.code) === BPF_STX) {
+    const v = checkRegRead(env, insn.src);
+    checkRegRead(env, insn.dst);
+    checkMemAccess(env, insn.dst, insn.off, size, 'write', v, null, false);
+  } else {
+    checkRegRead(env, insn.dst);
+    checkMemAccess(env, insn.dst, insn.off, size, 'write', null, insn.imm, false);
+  }
+}
+
+/** BPF_STX | BPF_ATOMIC: the location is read and written; fetch variants load the old value. */
+export function checkAtomic(env: Env, insn: Insn): void {
+  const size = op.sizeBytes(op.bpfSize(insn.code));
+  if (insn.imm === op.BPF_LOAD_ACQ) {
+    checkRegRead(env, insn.src);
+    checkRegWrite(env, insn.dst);
+    setReg(env, insn.dst, checkMemAccess(env, insn.src, insn.off, size, 'read', null, null, false) ?? unknownScalar());
+    return;
+  }
+  if (insn.imm === op.BPF_STORE_REL) {
+    const v = checkRegRead(env, insn.src);
+    checkRegRead(env, insn.dst);
+    checkMemAccess(env, insn.dst, insn.off, size, 'write', v, null, false);
+    return;
+  }
+  checkRegRead(env, insn.src);
+  checkRegRead(env, insn.dst);
+  if (insn.imm === op.BPF_CMPXCHG) checkRegRead(env, 0);
+  const loaded = checkMemAccess(env, insn.dst, insn.off, size, 'read', null, null, false);
+  checkMemAccess(env, insn.dst, insn.off, size, 'write', unknownScalar(), null, false);
+  const fetchReg = insn.imm === op.BPF_CMPXCHG ? 0 : insn.imm & op.BPF_FETCH ? insn.src : -1;
+  if (fetchReg >= 0) {
+    checkRegWrite(env, fetchReg);
+    setReg(env, fetchReg, loaded && loaded.type === 'scalar' ? unknownScalarSized(size) : unknownScalar());
+  }
+}
+
+const unknownScalarSized = (size: number): Reg => (size < 8 ? scalarReg(coerceRegToSize(unknownScalar().s, size as 1 | 2 | 4)) : unknownScalar());
+
+export const MEM_CLASSES = [BPF_LDX, BPF_ST, BPF_STX];
+void MEM_RDONLY;

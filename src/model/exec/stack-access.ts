@@ -1,0 +1,168 @@
+// Stack memory (check_stack_access_within_bounds, check_stack_write_fixed_off,
+// check_stack_read_fixed_off and their variable-offset variants): bounds, spills and fills
+// of registers, and the typed bytes of each 8-byte slot.
+import type { Env } from '../env.ts';
+import { scratchSlot } from '../env.ts';
+import { reject } from '../errors.ts';
+import { RULES } from '../../messages/catalog.ts';
+import type { Reg } from '../state/reg.ts';
+import { NOT_INIT, isConstScalar, regIsNull, scalarReg, unknownScalar } from '../state/reg.ts';
+import type { Frame } from '../state/state.ts';
+import type { SlotByte, StackSlot } from '../state/stack.ts';
+import { BPF_REG_SIZE, EMPTY_SLOT, MAX_BPF_STACK, isSpilled, slotIsSpecial } from '../state/stack.ts';
+import { scalarKnown } from '../scalar/scalar.ts';
+import { tnumIsConst } from '../scalar/tnum.ts';
+
+const tnumText = (r: Reg): string => `(0x${r.s.varOff.value.toString(16)}; 0x${r.s.varOff.mask.toString(16)})`;
+
+export type StackAccess = 'read' | 'write' | 'helper';
+
+/** check_stack_access_within_bounds(). `off` already includes reg->off. */
+export function checkStackBounds(env: Env, regno: number, reg: Reg, off: number, size: number, kind: StackAccess, frame: Frame): void {
+  const extra = kind === 'helper' ? 'indirect access to' : kind === 'read' ? 'read from' : 'write to';
+  let minOff: number;
+  let maxOff: number;
+  if (tnumIsConst(reg.s.varOff)) {
+    minOff = Number(BigInt.asIntN(64, reg.s.varOff.value)) + off;
+    maxOff = minOff + size;
+  } else {
+    const M = 1n << 29n;
+    if (reg.s.smax >= M || reg.s.smin <= -M) {
+      throw new (class extends Error {})(`invalid unbounded variable-offset ${extra} stack R${regno}`);
+    }
+    minOff = Number(reg.s.smin) + off;
+    maxOff = Number(reg.s.smax) + off + size;
+  }
+  const minValid = kind === 'write' || env.profile.privileged ? -MAX_BPF_STACK : -frame.stack.length * BPF_REG_SIZE;
+  const bad = minOff < minValid || minOff > -1 || maxOff > 0 || size < 0;
+  if (bad) {
+    if (tnumIsConst(reg.s.varOff)) reject(RULES.stackOutOfBounds, extra, regno, off, size);
+    reject(RULES.stackVarOutOfBounds, extra, regno, tnumText(reg), off, size);
+  }
+}
+
+/** grow_stack_state(): allocated_stack covers the deepest byte touched. */
+export function growStack(frame: Frame, off: number): void {
+  const need = Math.ceil(-off / BPF_REG_SIZE);
+  while (frame.stack.length < need) frame.stack.push(EMPTY_SLOT);
+}
+
+const byteIndex = (off: number): { spi: number; idx: number } => ({ spi: Math.floor((-off - 1) / BPF_REG_SIZE), idx: (-off - 1) % BPF_REG_SIZE });
+
+function setBytes(slot: StackSlot, f: (bytes: SlotByte[]) => void, spilled?: Reg): StackSlot {
+  const bytes = slot.bytes.slice();
+  f(bytes);
+  return { bytes, spilled: spilled ?? slot.spilled };
+}
+
+/** Width in bits a scalar's value needs (get_reg_width). */
+function regWidth(r: Reg): number {
+  const u = r.s.umax;
+  return u === 0n ? 0 : u.toString(2).length;
+}
+
+/** check_stack_write_fixed_off(). */
+export function stackWriteFixed(env: Env, frame: Frame, off: number, size: number, value: Reg | null, imm: number | null, isCurFrame: boolean): void {
+  growStack(frame, off);
+  const { spi, idx } = byteIndex(off);
+  scratchSlot(env, spi);
+  const slot = frame.stack[spi];
+  const aligned = off % BPF_REG_SIZE === 0;
+  if (value && aligned && value.type === 'scalar' && env.profile.privileged) {
+    const fits = regWidth(value) <= 8 * size;
+    frame.stack[spi] = saveRegisterState(slot, fits ? value : { ...value, id: 0 }, size);
+    return;
+  }
+  if (!value && aligned && imm !== null && env.profile.privileged) {
+    frame.stack[spi] = saveRegisterState(slot, scalarReg(scalarKnown(BigInt.asUintN(64, BigInt(imm)))), size);
+    return;
+  }
+  if (value && value.type !== 'scalar' && value.type !== 'not_init') {
+    if (size !== BPF_REG_SIZE) reject(RULES.spillSize);
+    if (!isCurFrame && value.type === 'stack') throw new Error('cannot spill pointers to stack into stack frame of the caller');
+    frame.stack[spi] = saveRegisterState(slot, value, size);
+    return;
+  }
+  // a plain data write destroys any spilled register
+  const zero = (value !== null && regIsNull(value)) || (value === null && imm === 0);
+  const type: SlotByte = zero ? 'zero' : 'misc';
+  frame.stack[spi] = {
+    bytes: slot.bytes.map((b, i) => {
+      const special = slotIsSpecial(slot);
+      const base: SlotByte = special && b !== 'invalid' ? 'misc' : b;
+      return i <= idx && i > idx - size ? type : base;
+    }),
+    spilled: NOT_INIT,
+  };
+}
+
+function saveRegisterState(slot: StackSlot, reg: Reg, size: number): StackSlot {
+  return setBytes(
+    slot,
+    (bytes) => {
+      for (let i = BPF_REG_SIZE; i > BPF_REG_SIZE - size; i--) bytes[i - 1] = 'spill';
+      for (let i = BPF_REG_SIZE - size; i > 0; i--) if (bytes[i - 1] !== 'zero') bytes[i - 1] = 'misc';
+    },
+    reg,
+  );
+}
+
+/** check_stack_read_fixed_off(): returns the register loaded (or null for checks only). */
+export function stackReadFixed(env: Env, frame: Frame, off: number, size: number): Reg {
+  const { spi, idx } = byteIndex(off);
+  if (spi >= frame.stack.length) {
+    if (env.profile.privileged) return unknownScalar();
+    reject(RULES.stackReadUninit, off, 0, size);
+  }
+  scratchSlot(env, spi);
+  const slot = frame.stack[spi];
+  const bytes = slot.bytes;
+  if (isSpilled(slot)) {
+    let spillSize = 1;
+    for (let i = BPF_REG_SIZE - 1; i > 0 && bytes[i - 1] === 'spill'; i--) spillSize++;
+    const reg = slot.spilled;
+    if (size !== BPF_REG_SIZE || spillSize !== BPF_REG_SIZE) {
+      if (reg.type !== 'scalar') reject(RULES.fillSize);
+      // bpf_stack_narrow_access_ok(): on little-endian a narrow fill must start at the slot base
+      if (size <= spillSize && off % BPF_REG_SIZE === 0) {
+        return regWidth(reg) > size * 8 ? { ...reg, id: 0 } : reg;
+      }
+      let spillCnt = 0;
+      let zeroCnt = 0;
+      for (let i = 0; i < size; i++) {
+        const t = bytes[(idx - i + BPF_REG_SIZE) % BPF_REG_SIZE];
+        if (t === 'spill') spillCnt++;
+        else if (t === 'zero') zeroCnt++;
+        else if (t === 'misc') continue;
+        else if (t === 'invalid' && env.profile.privileged) continue;
+        else reject(RULES.stackReadUninit, off, i, size);
+      }
+      if (spillCnt === size && isConstScalar(reg) && reg.s.varOff.value === 0n) return scalarReg(scalarKnown(0n));
+      if (zeroCnt === size) return scalarReg(scalarKnown(0n));
+      return unknownScalar();
+    }
+    return reg;
+  }
+  let zeros = 0;
+  for (let i = 0; i < size; i++) {
+    const t = bytes[(idx - i + BPF_REG_SIZE) % BPF_REG_SIZE];
+    if (t === 'zero') zeros++;
+    else if (t === 'misc') continue;
+    else if (t === 'invalid' && env.profile.privileged) continue;
+    else reject(RULES.stackReadUninit, off, i, size);
+  }
+  return zeros === size ? scalarReg(scalarKnown(0n)) : unknownScalar();
+}
+
+/** check_stack_range_initialized() for memory handed to helpers (read access). */
+export function stackRangeInitialized(env: Env, regno: number, frame: Frame, off: number, size: number): void {
+  for (let i = 0; i < size; i++) {
+    const o = off + i;
+    const { spi, idx } = byteIndex(o);
+    const slot = spi < frame.stack.length ? frame.stack[spi] : EMPTY_SLOT;
+    const t = slot.bytes[idx];
+    if (t === 'misc' || t === 'zero' || t === 'spill') continue;
+    if (t === 'invalid' && env.profile.privileged) continue;
+    reject(RULES.stackRangeUninit, regno, off, i, size);
+  }
+}

@@ -1,0 +1,364 @@
+// The verifier model's entry point and main loop (bpf_check / do_check): walk every path of
+// the program, checkpoint states at prune points, prune equivalent ones, and report the
+// kernel's verdict, reason line and log.
+import type { Program } from '../ir/program.ts';
+import { parseSection, type SectionInfo } from '../ir/sections.ts';
+import { BPF_ALU, BPF_ALU64, BPF_JMP, BPF_JMP32, BPF_LD, BPF_LDX, BPF_ST, BPF_STX, insnClass, isLdImm64 } from '../isa/insn.ts';
+import * as op from '../isa/opcodes.ts';
+import { printInsn, type PrintContext } from '../isa/print.ts';
+import { RULES } from '../messages/catalog.ts';
+import { parseVerifierLog } from '../messages/log-parse.ts';
+import { analyzeCfg, setHelperArgCount } from './cfg.ts';
+import { BPF_COMPLEXITY_LIMIT_INSNS, clearScratch, isScratched, scratchAll, type Env, type TraceStep } from './env.ts';
+import { reject, VerifierReject } from './errors.ts';
+import { BPF_LOG_STATS, VLog } from './log.ts';
+import { DEFAULT_PROFILE, PROFILES, type ProfileName } from './profile.ts';
+import { formatFrameState } from './print-state.ts';
+import { statesEqual, statesMaybeLooping } from './prune.ts';
+import { updateBranchCounts } from './explore-stack.ts';
+import { copyState, curFrame, newFrame, type VState } from './state/state.ts';
+import { ptrReg, scalarReg } from './state/reg.ts';
+import { checkAluOp } from './exec/alu.ts';
+import { checkAtomic, checkLoad, checkStore } from './exec/mem.ts';
+import { checkCondJmp } from './exec/jmp.ts';
+import { ModelLimit, checkCallEncoding, checkFuncCall, checkHelperCall, checkReturnCode, helperName, prepareFuncExit } from './exec/call.ts';
+import { checkRegWrite, setReg } from './exec/regs.ts';
+import { helperById } from '../catalog/helpers.ts';
+import { kernelKfunc } from '../catalog/kernel-types.ts';
+import { scalarKnown } from './scalar/scalar.ts';
+
+export { ModelLimit };
+
+export interface VerifyOptions {
+  profile?: ProfileName;
+  /** Kernel log level bits: 1, 2, and 4 for stats. Default 1. */
+  logLevel?: number;
+  /** Record per-instruction states for live traces (bounded). */
+  trace?: boolean;
+  traceLimit?: number;
+  /** Exploration bound; the kernel's is 1,000,000 processed instructions. */
+  insnLimit?: number;
+}
+
+export interface VerifyResult {
+  verdict: 'accept' | 'reject';
+  /** The reason line (last log line before `processed ...`), null on accept. */
+  error: string | null;
+  /** Rule id of the rule that rejected the program. */
+  ruleId: string | null;
+  log: string;
+  insnProcessed: number;
+  totalStates: number;
+  peakStates: number;
+  maxStatesPerInsn: number;
+  timeUs: number;
+  trace: TraceStep[] | null;
+  section: SectionInfo;
+}
+
+setHelperArgCount((insn, _i, prog) => {
+  if (insn.src === op.BPF_PSEUDO_CALL) return 5;
+  if (insn.src === op.BPF_PSEUDO_KFUNC_CALL) {
+    const name = prog.relocs.find((r) => r.insn === _i && r.kind === 'kfunc');
+    const k = name && name.kind === 'kfunc' ? kernelKfunc(name.name) : undefined;
+    return k ? k.proto.params.length : 5;
+  }
+  return helperById(insn.imm)?.args.length ?? 5;
+});
+
+function printContext(prog: Program): PrintContext {
+  return {
+    helperName: (id) => helperName(id),
+    kfuncName: (insn) => {
+      const idx = prog.insns.indexOf(insn);
+      const r = prog.relocs.find((x) => x.insn === idx && x.kind === 'kfunc');
+      return r && r.kind === 'kfunc' ? r.name : undefined;
+    },
+    ldImm64Text: (insn, next) => {
+      // The kernel prints the map's kernel address for privileged loaders; the model has none.
+      if (insn.src === op.BPF_PSEUDO_MAP_FD || insn.src === op.BPF_PSEUDO_MAP_VALUE) return '0x0';
+      if (insn.src === 0) return `0x${((BigInt((next?.imm ?? 0) >>> 0) << 32n) | BigInt(insn.imm >>> 0)).toString(16)}`;
+      return `0x${(insn.imm >>> 0).toString(16)}`;
+    },
+  };
+}
+
+export function verifyProgram(prog: Program, opts: VerifyOptions = {}): VerifyResult {
+  const t0 = performance.now();
+  const section = parseSection(prog.section);
+  if (!section.ok) throw new ModelLimit(`unknown section "${prog.section}": ${section.error}`);
+  const profile = PROFILES[opts.profile ?? DEFAULT_PROFILE];
+  const log = new VLog(opts.logLevel ?? 1);
+  const frame0 = newFrame(0, -1, 0);
+  frame0.regs[1] = ptrReg('ctx');
+  const init: VState = {
+    frames: [frame0], curframe: 0, refs: [], activeLocks: 0, activeRcuLocks: 0, activePreemptLocks: 0, parent: null, branches: 1,
+    insnIdx: 0, checkpoint: false, mayGotoDepth: 0, callbackUnrollDepth: 0, speculative: false,
+  };
+  const env: Env = {
+    prog, section, profile, log, cur: init, insnIdx: 0, prevInsnIdx: -1, stack: [], explored: new Map(), pruneePoints: new Uint8Array(0),
+    liveRegsBefore: new Uint16Array(0), insnProcessed: 0, prevInsnProcessed: 0, jmpsProcessed: 0, prevJmpsProcessed: 0, totalStates: 0,
+    peakStates: 0, maxStatesPerInsn: 0, idGen: 0, scratch: { regs: new Set(), slots: new Set() }, subprogStackDepth: [],
+    trace: opts.trace ? [] : null, traceLimit: opts.traceLimit ?? 5000, firedRule: null,
+  };
+  let verdict: 'accept' | 'reject' = 'accept';
+  let ruleId: string | null = null;
+  try {
+    const cfg = analyzeCfg(prog, log.l2, (s) => log.write(s));
+    env.pruneePoints = cfg.prunePoints;
+    env.liveRegsBefore = cfg.liveBefore;
+    env.subprogStackDepth = cfg.subprogStarts.map(() => 0);
+    if (log.l2) printLiveRegs(env, cfg.scc);
+    doCheck(env, cfg.subprogStarts, opts.insnLimit ?? BPF_COMPLEXITY_LIMIT_INSNS);
+  } catch (e) {
+    if (!(e instanceof VerifierReject)) throw e;
+    verdict = 'reject';
+    ruleId = e.ruleId;
+    log.write(`${e.message}\n${e.extra}`);
+    if (env.trace) env.trace.push({ insnIdx: env.insnIdx, state: copyState(env.cur), event: `reject:${e.ruleId}` });
+  }
+  const timeUs = Math.round((performance.now() - t0) * 1000);
+  if (log.level & BPF_LOG_STATS) {
+    log.write(`verification time ${timeUs} usec\n`);
+    log.write(`stack depth ${env.subprogStackDepth.join('+')}\n`);
+  }
+  log.write(`processed ${env.insnProcessed} insns (limit ${BPF_COMPLEXITY_LIMIT_INSNS}) max_states_per_insn ${env.maxStatesPerInsn} total_states ${env.totalStates} peak_states ${env.peakStates} mark_read 0\n`);
+  const text = log.text();
+  const error = verdict === 'reject' ? parseVerifierLog(text).lastMessage : null;
+  return {
+    verdict, error, ruleId, log: text, insnProcessed: env.insnProcessed, totalStates: env.totalStates, peakStates: env.peakStates,
+    maxStatesPerInsn: env.maxStatesPerInsn, timeUs, trace: env.trace, section,
+  };
+}
+
+function printLiveRegs(env: Env, scc: Int32Array): void {
+  const { prog, log } = env;
+  log.write('Live regs before insn:\n');
+  const ctx = printContext(prog);
+  for (let i = 0; i < prog.insns.length; i++) {
+    const insn = prog.insns[i];
+    let live = '';
+    for (let r = 0; r < 10; r++) live += env.liveRegsBefore[i] & (1 << r) ? String(r) : '.';
+    const sccText = scc[i] ? String(scc[i]).padStart(3) : '   ';
+    log.write(`${sccText} ${String(i).padStart(3)}: ${live} ${printInsn(insn, ctx, prog.insns[i + 1])}\n`);
+    if (isLdImm64(insn)) i++;
+  }
+}
+
+/** print_insn_state(): append the scratched state to the instruction line, or print it on its own. */
+function printInsnState(env: Env): void {
+  const { log } = env;
+  if (log.prevLogPos && log.prevLogPos === log.endPos) {
+    log.reset(log.prevLogPos - 1);
+    log.write(' '.repeat(VLog.alignment(log.prevInsnPrintPos)) + ';');
+  } else {
+    log.write(`${env.insnIdx}:`);
+  }
+  log.write(formatFrameState(env.cur, env.cur.curframe, env.prog, env.scratch) + '\n');
+  clearScratch(env);
+}
+
+const PRUNED = 1;
+
+/** is_state_visited(): prune against an equivalent explored state, or checkpoint the current one. */
+function isStateVisited(env: Env, insnIdx: number): number {
+  const cur = env.cur;
+  const force = (env.pruneePoints[insnIdx] & 2) !== 0;
+  let addNew = force || (env.jmpsProcessed - env.prevJmpsProcessed >= 2 && env.insnProcessed - env.prevInsnProcessed >= 8);
+  const list = env.explored.get(insnIdx) ?? [];
+  let statesCnt = 0;
+  const live = env.liveRegsBefore[insnIdx];
+  for (let k = 0; k < list.length; k++) {
+    const sl = list[k];
+    statesCnt++;
+    let miss = true;
+    if (sl.state.branches > 0) {
+      if (statesMaybeLooping(sl.state, cur) && statesEqual(sl.state, cur, 'exact', live) && sl.state.mayGotoDepth === cur.mayGotoDepth) {
+        const dump = `cur state:${formatFrameState(cur, cur.curframe, env.prog, null)}\nold state:${formatFrameState(sl.state, cur.curframe, env.prog, null)}\n`;
+        throw new VerifierReject(RULES.infiniteLoop.id, RULES.infiniteLoop.msg(insnIdx), dump);
+      }
+      if (!force && env.jmpsProcessed - env.prevJmpsProcessed < 20 && env.insnProcessed - env.prevInsnProcessed < 100) addNew = false;
+    } else if (statesEqual(sl.state, cur, 'not_exact', live)) {
+      sl.hitCnt++;
+      miss = false;
+      return PRUNED;
+    }
+    if (miss) {
+      if (addNew) sl.missCnt++;
+      const n = force && sl.state.branches > 0 ? 64 : 3;
+      if (sl.missCnt > sl.hitCnt * n + n) {
+        list.splice(k, 1);
+        k--;
+        env.explored.set(insnIdx, list);
+      }
+    }
+  }
+  if (env.maxStatesPerInsn < statesCnt) env.maxStatesPerInsn = statesCnt;
+  if (!addNew) return 0;
+  env.totalStates++;
+  // Evicted states stay referenced as parents (the kernel's free list), so peak = total here.
+  env.peakStates = env.totalStates;
+  env.prevJmpsProcessed = env.jmpsProcessed;
+  env.prevInsnProcessed = env.insnProcessed;
+  const snap = copyState(cur);
+  snap.insnIdx = insnIdx;
+  snap.checkpoint = true;
+  snap.branches = 1;
+  cur.parent = snap;
+  list.unshift({ state: snap, missCnt: 0, hitCnt: 0 });
+  env.explored.set(insnIdx, list);
+  return 0;
+}
+
+function doCheck(env: Env, subprogStarts: number[], insnLimit: number): void {
+  const { prog, log } = env;
+  const insns = prog.insns;
+  const ctx = printContext(prog);
+  let doPrintState = false;
+  scratchAll(env);
+  for (;;) {
+    const idx = env.insnIdx;
+    if (idx < 0 || idx >= insns.length) throw new VerifierReject(RULES.jumpOutOfRange.id, `invalid insn idx ${idx} insn_cnt ${insns.length}`);
+    const insn = insns[idx];
+    if (++env.insnProcessed > insnLimit) reject(RULES.tooLarge, env.insnProcessed);
+    env.cur.insnIdx = idx;
+    let exitPath = false;
+    if (env.pruneePoints[idx] & 1 && isStateVisited(env, idx) === PRUNED) {
+      if (log.l1) log.write(doPrintState ? `\nfrom ${env.prevInsnIdx} to ${idx}: safe\n` : `${idx}: safe\n`);
+      exitPath = true;
+    }
+    if (!exitPath) {
+      if (log.l2 && doPrintState) {
+        log.write(`\nfrom ${env.prevInsnIdx} to ${idx}:${formatFrameState(env.cur, env.cur.curframe, prog, null)}\n`);
+      }
+      doPrintState = false;
+      if (log.l1) {
+        if (isScratched(env)) printInsnState(env);
+        log.prevLogPos = log.endPos;
+        log.write(`${idx}: ${printInsn(insn, ctx, insns[idx + 1])}\n`);
+        log.prevInsnPrintPos = log.endPos - log.prevLogPos;
+        log.prevLogPos = log.endPos;
+      }
+      env.prevInsnIdx = idx;
+      const res = step(env, insn, idx, subprogStarts);
+      const fr = curFrame(env.cur);
+      const sp = fr.subprogno;
+      env.subprogStackDepth[sp] = Math.max(env.subprogStackDepth[sp] ?? 0, fr.stack.length * 8);
+      if (env.trace && env.trace.length < env.traceLimit) env.trace.push({ insnIdx: idx, state: copyState(env.cur) });
+      if (res === 'exit') exitPath = true;
+      else if (res === 'return') {
+        doPrintState = true;
+        clearScratch(env);
+        continue;
+      } else if (res === 'jmp' && log.l1) {
+        printInsnState(env);
+      }
+    }
+    if (exitPath) {
+      scratchAll(env);
+      updateBranchCounts(env.cur);
+      const next = env.stack.pop();
+      if (!next) return;
+      if (!log.l2) log.reset(next.logPos);
+      env.cur = next.state;
+      env.insnIdx = next.insnIdx;
+      env.prevInsnIdx = next.prevInsnIdx;
+      doPrintState = true;
+    }
+  }
+}
+
+type StepResult = 'next' | 'jmp' | 'exit' | 'return';
+
+function step(env: Env, insn: (typeof env.prog.insns)[number], idx: number, subprogStarts: number[]): StepResult {
+  const cls = insnClass(insn.code);
+  switch (cls) {
+    case BPF_ALU:
+    case BPF_ALU64:
+      checkAluOp(env, insn);
+      env.insnIdx = idx + 1;
+      return 'next';
+    case BPF_LDX:
+      checkLoad(env, insn);
+      env.insnIdx = idx + 1;
+      return 'next';
+    case BPF_STX:
+      if (op.bpfMode(insn.code) === op.BPF_ATOMIC) checkAtomic(env, insn);
+      else checkStore(env, insn);
+      env.insnIdx = idx + 1;
+      return 'next';
+    case BPF_ST:
+      checkStore(env, insn);
+      env.insnIdx = idx + 1;
+      return 'next';
+    case BPF_LD:
+      if (!isLdImm64(insn)) throw new ModelLimit('legacy packet loads (BPF_LD_ABS/IND) are not modelled yet');
+      checkLdImm64(env, insn, idx);
+      env.insnIdx = idx + 2;
+      return 'next';
+    case BPF_JMP:
+    case BPF_JMP32: {
+      env.jmpsProcessed++;
+      const o = op.bpfOp(insn.code);
+      if (o === op.BPF_CALL) {
+        checkCallEncoding(insn, cls === BPF_JMP32);
+        if (insn.src === op.BPF_PSEUDO_CALL) {
+          env.insnIdx = checkFuncCall(env, insn, subprogStarts);
+          scratchAll(env);
+          return 'next';
+        }
+        if (insn.src === op.BPF_PSEUDO_KFUNC_CALL) throw new ModelLimit('kfunc calls are modelled by the kfunc issue');
+        checkHelperCall(env, insn);
+        env.insnIdx = idx + 1;
+        return 'next';
+      }
+      if (o === op.BPF_JA) {
+        if (op.bpfSrc(insn.code) !== op.BPF_K || insn.src !== 0 || insn.dst !== 0 || (cls === BPF_JMP && insn.imm !== 0) || (cls === BPF_JMP32 && insn.off !== 0)) {
+          reject(RULES.jmpReserved, 'BPF_JA');
+        }
+        env.insnIdx = idx + (cls === BPF_JMP ? insn.off : insn.imm) + 1;
+        return 'next';
+      }
+      if (o === op.BPF_EXIT) {
+        if (op.bpfSrc(insn.code) !== op.BPF_K || insn.imm !== 0 || insn.src !== 0 || insn.dst !== 0 || cls === BPF_JMP32) reject(RULES.jmpReserved, 'BPF_EXIT');
+        if (env.cur.curframe > 0) {
+          env.insnIdx = prepareFuncExit(env);
+          return 'return';
+        }
+        checkReturnCode(env);
+        return 'exit';
+      }
+      if (o === op.BPF_JCOND) throw new ModelLimit('may_goto is not modelled yet');
+      env.insnIdx = checkCondJmp(env, insn);
+      return 'jmp';
+    }
+  }
+  reject(RULES.unknownOpcode, insn.code);
+}
+
+/** check_ld_imm(): 64-bit constants, map pointers, map values and function addresses. */
+function checkLdImm64(env: Env, insn: (typeof env.prog.insns)[number], idx: number): void {
+  if (insn.off !== 0) reject(RULES.aluReserved, 'BPF_LD_IMM64');
+  checkRegWrite(env, insn.dst);
+  const hi = env.prog.insns[idx + 1];
+  if (insn.src === 0) {
+    const v = (BigInt(hi.imm >>> 0) << 32n) | BigInt(insn.imm >>> 0);
+    setReg(env, insn.dst, scalarReg(scalarKnown(v)));
+    return;
+  }
+  const reloc = env.prog.relocs.find((r) => r.insn === idx);
+  if (insn.src === op.BPF_PSEUDO_MAP_FD && reloc?.kind === 'map_fd') {
+    setReg(env, insn.dst, ptrReg('map_ptr', { map: reloc.map }));
+    return;
+  }
+  if (insn.src === op.BPF_PSEUDO_MAP_VALUE && reloc?.kind === 'map_value') {
+    setReg(env, insn.dst, ptrReg('map_value', { map: reloc.map, off: reloc.off }));
+    return;
+  }
+  if (insn.src === op.BPF_PSEUDO_FUNC) {
+    setReg(env, insn.dst, ptrReg('func', { subprog: 0 }));
+    return;
+  }
+  if (insn.src === op.BPF_PSEUDO_MAP_FD || insn.src === op.BPF_PSEUDO_MAP_VALUE) reject(RULES.mapNotFound, insn.imm);
+  throw new ModelLimit(`ld_imm64 with pseudo source ${insn.src} is not modelled yet`);
+}
