@@ -2,7 +2,7 @@
 // return kind and which program types may call them. Data, not code: the model reads it.
 import type { ProgTypeName } from '../ir/sections.ts';
 
-export type HelperArg = 'anything' | 'const_map_ptr' | 'map_key' | 'map_value' | 'ctx';
+export type HelperArg = 'anything' | 'const_map_ptr' | 'map_key' | 'map_value' | 'ctx' | 'unmodelled';
 export type HelperRet = 'integer' | 'void' | 'map_value_or_null' | 'map_value' | 'trusted_btf_id';
 
 export interface HelperProto {
@@ -23,7 +23,8 @@ export const HELPERS: HelperProto[] = [
   { name: 'bpf_ktime_get_ns', id: 5, args: [], ret: 'integer', availability: 'base' },
   { name: 'bpf_get_prandom_u32', id: 7, args: [], ret: 'integer', availability: 'base' },
   { name: 'bpf_get_smp_processor_id', id: 8, args: [], ret: 'integer', availability: 'base' },
-  { name: 'bpf_get_current_pid_tgid', id: 14, args: [], ret: 'integer', availability: ['kprobe', 'tracepoint', 'perf_event', 'raw_tracepoint', 'raw_tracepoint_writable', 'tracing', 'lsm', 'syscall', 'cgroup_sock', 'cgroup_sock_addr', 'cgroup_sysctl', 'cgroup_sockopt'] },
+  { name: 'bpf_get_current_pid_tgid', id: 14, args: [], ret: 'integer', availability: 'base' },
+  { name: 'bpf_skb_store_bytes', id: 9, args: ['ctx', 'anything', 'unmodelled', 'unmodelled', 'anything'], ret: 'integer', availability: ['sched_cls', 'sched_act', 'lwt_xmit', 'sk_skb'] },
   { name: 'bpf_ktime_get_boot_ns', id: 125, args: [], ret: 'integer', availability: 'base' },
   { name: 'bpf_get_current_task_btf', id: 158, args: [], ret: 'trusted_btf_id', retBtf: 'struct task_struct', availability: 'perfmon' },
   { name: 'bpf_jiffies64', id: 118, args: [], ret: 'integer', availability: 'base' },

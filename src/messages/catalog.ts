@@ -27,7 +27,6 @@ export const RULES = {
   jumpOutOfRange: rule('core.cfg.jump-out-of-range', 'check_subprogs', 'A jump must stay inside its own subprogram.', (from: number, to: number) => `jump out of range from insn ${from} to ${to}`),
   lastInsnNotExit: rule('core.cfg.last-insn-not-exit', 'check_subprogs', 'The last instruction of every subprogram is an exit or an unconditional jump.', () => 'last insn is not an exit or jmp'),
   unreachableInsn: rule('core.cfg.unreachable-insn', 'check_cfg', 'Every instruction must be reachable from the program entry.', (i: number) => `unreachable insn ${i}`),
-  jumpIntoLdImm64: rule('core.cfg.jump-into-ldimm64', 'check_cfg', 'No jump may land on the second slot of a 64-bit immediate load.', (i: number) => `jump into the middle of ldimm64 insn ${i}`),
   mapNotFound: rule('core.insn.map-reference', 'resolve_pseudo_ldimm64', 'A map reference must name a map of the program.', (fd: number) => `fd ${fd} is not pointing to valid bpf_map`),
 
   // --- registers ---
@@ -80,7 +79,7 @@ export const RULES = {
   jmpSeqTooComplex: rule('core.limit.jump-sequence', 'push_stack', 'At most 8192 branches may wait to be explored.', (n: number) => `The sequence of ${n} jumps is too complex.`),
 
   // --- calls ---
-  callStackTooDeep: rule('core.call.too-deep', 'setup_func_call', 'Calls nest at most 8 frames deep.', (n: number) => `the call stack of ${n} frames is too deep !`),
+  callStackTooDeep: rule('core.call.too-deep', 'setup_func_call', 'Calls nest at most 8 frames deep.', (n: number) => `the call stack of ${n} frames is too deep`),
   stackTooLarge: rule('core.call.combined-stack', 'check_max_stack_depth', 'The stacks of all frames of a call chain total at most 512 bytes.', (frames: number, size: number) => `combined stack size of ${frames} calls is ${size}. Too large`),
   returnStackPtr: rule('core.call.return-stack-pointer', 'prepare_func_exit', "A subprogram cannot return a pointer to its own stack.", () => 'cannot return stack pointer to the caller'),
   helperUnknown: rule('core.helper.unknown', 'check_helper_call', 'Helper calls use a helper id the kernel knows.', (name: string, id: number) => `invalid func ${name}#${id}`),
@@ -88,7 +87,7 @@ export const RULES = {
   helperArgType: rule('core.helper.arg-type', 'check_reg_type', 'Each helper argument must have one of the register types its prototype accepts.', (r: number, t: string, expected: string) => `R${r} type=${t} expected=${expected}`),
   helperNullArg: rule('core.helper.arg-maybe-null', 'check_func_arg', 'A helper argument that must not be NULL cannot be a maybe-NULL pointer.', (arg: number) => `Possibly NULL pointer passed to helper arg${arg}`),
   stackRangeUninit: rule('core.helper.stack-uninit', 'check_stack_range_initialized', 'Memory passed to a helper for reading must be initialized.', (r: number, off: number, i: number, size: number) => `invalid read from stack R${r} off ${off}+${i} size ${size}`),
-  helperMemOob: rule('core.helper.stack-out-of-bounds', 'check_stack_access_within_bounds', 'Stack memory passed to a helper must lie within the frame.', (r: number, off: number, size: number) => `invalid indirect access to stack R${r} off=${off} size=${size}`),
+  helperMemOob: rule('core.helper.stack-out-of-bounds', 'check_stack_access_within_bounds', 'Stack memory passed to a helper must lie within the frame.', (r: number, off: number, size: number) => `invalid read from stack R${r} off=${off} size=${size}`),
 
   // --- exit ---
   exitLeaksAddr: rule('core.exit.leaks-addr', 'check_return_code', 'Unprivileged programs may not return a pointer.', (r: number) => `R${r} leaks addr as return value`),

@@ -116,7 +116,6 @@ export function analyzeCfg(prog: Program, level2: boolean, log: (s: string) => v
   seen[0] = 1;
   const push = (from: number, to: number, branch: boolean): void => {
     if (to < 0 || to >= n) reject(RULES.jumpOutOfRange, from, to);
-    if (to > 0 && isLdImm64(insns[to - 1]) && insns[to].code === 0) reject(RULES.jumpIntoLdImm64, to - 1);
     if (branch) prunePoints[to] |= 1;
     if (!seen[to]) {
       seen[to] = 1;

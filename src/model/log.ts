@@ -8,7 +8,10 @@ export const BPF_LOG_STATS = 4;
 
 export class VLog {
   readonly level: number;
-  private buf = '';
+  // Pieces with cumulative end offsets: level-1 logs are reset to earlier positions on every
+  // popped branch, which must not cost the length of the whole log each time.
+  private pieces: string[] = [];
+  private ends: number[] = [];
   /** env->prev_log_pos / env->prev_insn_print_pos of the kernel. */
   prevLogPos = 0;
   prevInsnPrintPos = 0;
@@ -25,16 +28,31 @@ export class VLog {
     return (this.level & BPF_LOG_LEVEL2) !== 0;
   }
   get endPos(): number {
-    return this.buf.length;
+    return this.ends.length ? this.ends[this.ends.length - 1] : 0;
   }
   write(s: string): void {
-    if (this.level !== 0) this.buf += s;
+    if (this.level === 0 || s.length === 0) return;
+    this.pieces.push(s);
+    this.ends.push(this.endPos + s.length);
   }
   reset(pos: number): void {
-    if (pos < this.buf.length) this.buf = this.buf.slice(0, pos);
+    if (pos >= this.endPos) return;
+    let lo = 0;
+    let hi = this.ends.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ends[mid] > pos) hi = mid;
+      else lo = mid + 1;
+    }
+    // piece `lo` is the first one ending after pos: keep its head
+    const start = lo === 0 ? 0 : this.ends[lo - 1];
+    const head = this.pieces[lo].slice(0, pos - start);
+    this.pieces.length = lo;
+    this.ends.length = lo;
+    if (head) this.write(head);
   }
   text(): string {
-    return this.buf;
+    return this.pieces.join('');
   }
   /** vlog_alignment(): spaces before the ';' that starts an appended state. */
   static alignment(pos: number): number {

@@ -73,6 +73,8 @@ function checkHelperArg(env: Env, regno: number, reg: Reg, arg: HelperArg, mapId
   switch (arg) {
     case 'anything':
       return constKey;
+    case 'unmodelled':
+      throw new ModelLimit(`argument ${regno} of this helper is not modelled yet`);
     case 'const_map_ptr':
       if (reg.type !== 'map_ptr') reject(RULES.helperArgType, regno, regStr(reg), 'map_ptr');
       return constKey;

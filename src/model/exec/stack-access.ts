@@ -19,7 +19,8 @@ export type StackAccess = 'read' | 'write' | 'helper';
 
 /** check_stack_access_within_bounds(). `off` already includes reg->off. */
 export function checkStackBounds(env: Env, regno: number, reg: Reg, off: number, size: number, kind: StackAccess, frame: Frame): void {
-  const extra = kind === 'helper' ? 'indirect access to' : kind === 'read' ? 'read from' : 'write to';
+  // 6.18 words helper (indirect) reads like direct ones
+  const extra = kind === 'write' ? 'write to' : 'read from';
   let minOff: number;
   let maxOff: number;
   if (tnumIsConst(reg.s.varOff)) {

@@ -72,11 +72,13 @@ export function formatScalarRanges(s: ScalarBounds): string[] {
   const isNeg = (m: MinMax): boolean => m.name[0] === 's' && toS64(m.val) < 0n;
   const out: string[] = [];
   for (let i = 0; i < table.length; i++) {
-    const m1 = table[i]!;
+    const m1 = table[i];
+    if (m1 === undefined) continue;
     if (m1.omit) continue;
     let text = `${m1.name}=`;
     for (let j = i + 2; j < table.length; j += 2) {
-      const m2 = table[j]!;
+      const m2 = table[j];
+      if (m2 === undefined) continue;
       if (m2.omit || m2.val !== m1.val) continue;
       if (isNeg(m2) !== isNeg(m1)) continue; // never mix negatives with positives
       m2.omit = true;

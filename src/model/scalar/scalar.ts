@@ -248,6 +248,29 @@ export function scalarContains(s: ScalarBounds, x: bigint): boolean {
   );
 }
 
+/**
+ * Whether every field holds a value of its C type (u64 fields in [0, 2^64), s64 in
+ * [-2^63, 2^63), ...) and the tnum is well formed.  Says nothing about consistency
+ * between the fields (see regBoundsSanityCheck); a false here is a model bug.
+ */
+export function scalarWellFormed(s: ScalarBounds): boolean {
+  const inU = (x: bigint, max: bigint): boolean => x >= 0n && x <= max;
+  const inS = (x: bigint, min: bigint, max: bigint): boolean => x >= min && x <= max;
+  return (
+    inU(s.varOff.value, U64_MAX) &&
+    inU(s.varOff.mask, U64_MAX) &&
+    (s.varOff.value & s.varOff.mask) === 0n &&
+    inU(s.umin, U64_MAX) &&
+    inU(s.umax, U64_MAX) &&
+    inS(s.smin, S64_MIN, S64_MAX) &&
+    inS(s.smax, S64_MIN, S64_MAX) &&
+    inU(s.u32min, U32_MAX) &&
+    inU(s.u32max, U32_MAX) &&
+    inS(s.s32min, S32_MIN, S32_MAX) &&
+    inS(s.s32max, S32_MIN, S32_MAX)
+  );
+}
+
 // ---------------------------------------------------------------------------------------
 // Bounds from the tnum
 
@@ -409,15 +432,18 @@ export function mRegDeduceMixedBounds(r: MutableScalar): void {
   if (r.s32min >= 0n && r.smin >= S32_MIN && r.smax <= S32_MAX) {
     r.smin = r.s32min;
     r.smax = r.s32max;
-    r.umin = r.s32min;
-    r.umax = r.s32max;
+    // (u64) of the s32 values: s32max can be negative here when the state is already
+    // contradictory (a dead branch), and the kernel then stores its u64 pattern
+    r.umin = toU64(r.s32min);
+    r.umax = toU64(r.s32max);
     r.varOff = tnumIntersect(r.varOff, tnumRange(toU64(r.smin), toU64(r.smax)));
   }
 }
 
 /**
- * How many times reg_bounds_sync runs __reg_deduce_bounds.  6.18 and current bpf-next
- * (which this model follows) run it three times; older kernels ran it twice.
+ * How many times reg_bounds_sync runs __reg_deduce_bounds.  Three in 6.18.y and bpf-next
+ * (older kernels: two).  Confirmed on the reference kernel with programs on which the
+ * two- and three-round models disagree.
  */
 export const DEDUCE_ROUNDS = 3;
 
@@ -476,8 +502,8 @@ export function mCoerceRegToSize(r: MutableScalar, size: number): void {
     r.umin = 0n;
     r.umax = mask;
   }
-  r.smin = r.umin;
-  r.smax = r.umax;
+  r.smin = toS64(r.umin);
+  r.smax = toS64(r.umax);
   // Below 32 bits the old 32-bit bounds no longer describe the truncated value.
   if (size < 4) mMarkUnbounded32(r);
   mRegBoundsSync(r);

@@ -164,7 +164,8 @@ export function tnumUnion(a: Tnum, b: Tnum): Tnum {
  * least significant end.  A known-1 bit adds the (shifted) `b` to the accumulator; an
  * unknown bit takes the union of "added" and "not added"; a known-0 bit adds nothing.
  * (Kernels before 6.18 used the older half-multiply-add (hma) formulation, which gives
- * different, generally less precise, results.)
+ * different, generally less precise, results; the reference kernel's logs match this
+ * version and not the hma one.)
  */
 export function tnumMul(a: Tnum, b: Tnum): Tnum {
   let x = a;

@@ -22,7 +22,8 @@
 import { type AluOp, aluImm, scalarAluOutcome } from '../../../src/model/scalar/alu.ts';
 import { type JmpOp, kernelBranchOutcome } from '../../../src/model/scalar/branch.ts';
 import { formatScalar } from '../../../src/model/scalar/format.ts';
-import { type ScalarBounds, scalarUnknown } from '../../../src/model/scalar/scalar.ts';
+import { type ScalarBounds, regBoundsSync, scalarUnknown, scalarWellFormed } from '../../../src/model/scalar/scalar.ts';
+import { tnum, tnumUnion, toS32, toS64, toU32 } from '../../../src/model/scalar/tnum.ts';
 
 export type Src = { readonly r: number } | { readonly imm: number };
 export type Ins =
@@ -118,10 +119,10 @@ function genJmp(rng: Rng, op: JmpOp, shaping: boolean): Ins {
   return { k: 'jmp', op, is32: rng.next() < 0.4, dst, src };
 }
 
-/** A random program: 2-7 shaping instructions then 2 instructions under test. */
-export function genProg(rng: Rng): Prog {
+/** A random program: 2-7 (or `maxShaping`) shaping instructions, then 2 under test. */
+export function genProg(rng: Rng, maxShaping = 7): Prog {
   const insns: Ins[] = [];
-  const n = 2 + rng.int(6);
+  const n = 2 + rng.int(Math.max(1, maxShaping - 1));
   for (let i = 0; i < n; i++) {
     insns.push(
       rng.next() < 0.55
@@ -410,6 +411,9 @@ export function checkProgram(prog: Prog, log: string): string[] {
           next = E;
         }
       }
+      for (const r of [6, 7]) {
+        if (!scalarWellFormed(regOf(regs, r))) errs.push(`${tag} insn ${idx}: malformed model state for R${r}`);
+      }
       if (printed !== null) {
         for (const [r, v] of printed) {
           if (r !== 6 && r !== 7) continue;
@@ -457,4 +461,52 @@ export function checkProgram(prog: Prog, log: string): string[] {
     errs.push(`model pushed ${stack.length} state(s) the kernel never explored`);
   }
   return errs;
+}
+
+// ---------------------------------------------------------------------------------------
+// Random abstract values for property tests
+
+/** The tightest abstract value of a set of concrete u64s (every component separately). */
+export function abstractOf(values: readonly bigint[]): ScalarBounds {
+  const first = values[0];
+  if (first === undefined) throw new Error('empty set');
+  let t = tnum(first, 0n);
+  for (const v of values) t = tnumUnion(t, tnum(v, 0n));
+  const min = (a: bigint[]): bigint => a.reduce((x, y) => (y < x ? y : x));
+  const max = (a: bigint[]): bigint => a.reduce((x, y) => (y > x ? y : x));
+  const u = [...values];
+  const sv = values.map(toS64);
+  const u32 = values.map(toU32);
+  const s32 = values.map(toS32);
+  return regBoundsSync(
+    Object.freeze({
+      varOff: t,
+      umin: min(u),
+      umax: max(u),
+      smin: min(sv),
+      smax: max(sv),
+      u32min: min(u32),
+      u32max: max(u32),
+      s32min: min(s32),
+      s32max: max(s32),
+    }),
+  );
+}
+
+/** Random sets of "interesting" u64 values. */
+export function randomSet(rng: Rng): bigint[] {
+  const n = 1 + rng.int(5);
+  const base = rng.u64();
+  const out: bigint[] = [];
+  const style = rng.int(5);
+  for (let i = 0; i < n; i++) {
+    let v: bigint;
+    if (style === 0) v = BigInt(rng.int(512)) - 256n; // small, both signs
+    else if (style === 1) v = base + BigInt(rng.int(64)); // clustered anywhere
+    else if (style === 2) v = (base & ~0xffffn) | BigInt(rng.int(0x10000)); // fixed upper bits
+    else if (style === 3) v = BigInt(rng.int(0x10000)) << BigInt(rng.int(48));
+    else v = rng.u64();
+    out.push(BigInt.asUintN(64, v));
+  }
+  return out;
 }

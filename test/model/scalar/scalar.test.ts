@@ -31,8 +31,8 @@ import {
   updateRegBounds,
   zext32To64,
 } from '../../../src/model/scalar/scalar.ts';
-import { tnum, tnumContains, tnumRange, tnumUnion, toS32, toS64, toU32 } from '../../../src/model/scalar/tnum.ts';
-import { Rng } from './harness.ts';
+import { tnum, tnumContains, tnumRange, toS32, toS64 } from '../../../src/model/scalar/tnum.ts';
+import { Rng, abstractOf, randomSet } from './harness.ts';
 
 const f = (s: ScalarBounds): string => formatScalar(s, { precise: false });
 
@@ -253,51 +253,6 @@ describe('reg_bounds_sanity_check', () => {
 
 function freezeParts(parts: Partial<ScalarBounds>): ScalarBounds {
   return Object.freeze({ ...scalarUnknown(), ...parts });
-}
-
-/** The tightest abstract value of a set of concrete u64s (every component separately). */
-export function abstractOf(values: readonly bigint[]): ScalarBounds {
-  const first = values[0];
-  if (first === undefined) throw new Error('empty set');
-  let t = tnum(first, 0n);
-  for (const v of values) t = tnumUnion(t, tnum(v, 0n));
-  const min = (a: bigint[]): bigint => a.reduce((x, y) => (y < x ? y : x));
-  const max = (a: bigint[]): bigint => a.reduce((x, y) => (y > x ? y : x));
-  const u = [...values];
-  const sv = values.map(toS64);
-  const u32 = values.map(toU32);
-  const s32 = values.map(toS32);
-  return regBoundsSync(
-    Object.freeze({
-      varOff: t,
-      umin: min(u),
-      umax: max(u),
-      smin: min(sv),
-      smax: max(sv),
-      u32min: min(u32),
-      u32max: max(u32),
-      s32min: min(s32),
-      s32max: max(s32),
-    }),
-  );
-}
-
-/** Random sets of "interesting" u64 values. */
-export function randomSet(rng: Rng): bigint[] {
-  const n = 1 + rng.int(5);
-  const base = rng.u64();
-  const out: bigint[] = [];
-  const style = rng.int(5);
-  for (let i = 0; i < n; i++) {
-    let v: bigint;
-    if (style === 0) v = BigInt(rng.int(512)) - 256n; // small, both signs
-    else if (style === 1) v = base + BigInt(rng.int(64)); // clustered anywhere
-    else if (style === 2) v = (base & ~0xffffn) | BigInt(rng.int(0x10000)); // fixed upper bits
-    else if (style === 3) v = BigInt(rng.int(0x10000)) << BigInt(rng.int(48));
-    else v = rng.u64();
-    out.push(BigInt.asUintN(64, v));
-  }
-  return out;
 }
 
 describe('reg_bounds_sync soundness (random sets, seeded)', () => {

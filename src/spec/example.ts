@@ -1,0 +1,155 @@
+// An example: a program and its documented outcome, in the kernel selftest vocabulary
+// (__success, __failure, __msg, __not_msg, __retval, __log_level) plus bpfspec's own
+// __id, __rule, __profile and __description. Examples come from specs/ files and from
+// ```bpf fences inside <Example id="..."> elements of MDX pages.
+import type { Annotation, ParsedProgram } from '../asm/parse.ts';
+import { SourceError, type SourceLoc } from '../asm/errors.ts';
+import type { Program } from '../ir/program.ts';
+import { isProfileName, type ProfileName } from '../model/profile.ts';
+
+export interface Expectation {
+  verdict: 'accept' | 'reject';
+  /** Ordered substrings of the log; `{{regex}}` islands are regular expressions. */
+  msgs: string[];
+  notMsgs: string[];
+  retval: number | null;
+  logLevel: number;
+}
+
+export interface Example {
+  id: string;
+  file: string;
+  line: number;
+  col: number;
+  /** The example's own text (the fence body, or the program's part of a specs file). */
+  source: string;
+  program: Program;
+  expected: Expectation;
+  rules: string[];
+  profiles: ProfileName[];
+  description: string | null;
+  /** Why the kernel cannot confirm this example (e.g. a kfunc the kernel lacks). */
+  modelOnly: string | null;
+}
+
+const KNOWN = new Set(['__success', '__failure', '__msg', '__not_msg', '__retval', '__log_level', '__description', '__id', '__rule', '__profile', '__model_only', '__flag']);
+
+function strArg(a: Annotation, i = 0): string {
+  const v = a.args[i];
+  if (!v || v.kind !== 'str') throw new SourceError(a.loc, `${a.name} takes a string argument`);
+  return v.value;
+}
+
+function numArg(a: Annotation): number {
+  const v = a.args[0];
+  if (!v || v.kind !== 'num') throw new SourceError(a.loc, `${a.name} takes a number argument`);
+  return Number(v.value);
+}
+
+export function toExample(pp: ParsedProgram, file: string, source: string, idFromPage: string | null): Example {
+  let verdict: 'accept' | 'reject' | null = null;
+  const msgs: string[] = [];
+  const notMsgs: string[] = [];
+  let retval: number | null = null;
+  let logLevel = 1;
+  let id: string | null = idFromPage;
+  const rules: string[] = [];
+  const profiles: ProfileName[] = [];
+  let description: string | null = null;
+  let modelOnly: string | null = null;
+  let verdictLoc: SourceLoc | null = null;
+  for (const a of pp.annotations) {
+    if (!KNOWN.has(a.name)) throw new SourceError(a.loc, `unknown annotation ${a.name} (known: ${[...KNOWN].join(', ')})`);
+    switch (a.name) {
+      case '__success':
+      case '__failure': {
+        const v = a.name === '__success' ? 'accept' : 'reject';
+        if (verdict && verdict !== v) throw new SourceError(a.loc, 'an example cannot be both __success and __failure');
+        verdict = v;
+        verdictLoc = a.loc;
+        break;
+      }
+      case '__msg':
+        msgs.push(strArg(a));
+        break;
+      case '__not_msg':
+        notMsgs.push(strArg(a));
+        break;
+      case '__retval':
+        retval = numArg(a);
+        break;
+      case '__log_level':
+        logLevel = numArg(a);
+        break;
+      case '__description':
+        description = strArg(a);
+        break;
+      case '__id': {
+        const v = strArg(a);
+        if (idFromPage && v !== idFromPage) throw new SourceError(a.loc, `__id("${v}") differs from the page's <Example id="${idFromPage}">`);
+        id = v;
+        break;
+      }
+      case '__rule':
+        for (let i = 0; i < a.args.length; i++) rules.push(strArg(a, i));
+        break;
+      case '__profile':
+        for (let i = 0; i < a.args.length; i++) {
+          const p = strArg(a, i);
+          if (!isProfileName(p)) throw new SourceError(a.loc, `unknown profile "${p}" (known: v6.18, bpf-next)`);
+          profiles.push(p);
+        }
+        break;
+      case '__model_only':
+        modelOnly = strArg(a);
+        break;
+      case '__flag':
+        break;
+    }
+  }
+  if (!verdict) throw new SourceError(pp.program.loc, `example '${pp.program.name}' needs __success or __failure`);
+  if (verdict === 'accept' && msgs.length > 0 && logLevel === 1 && verdictLoc) {
+    // at level 1 an accepted program's log is only the final line, as in the kernel
+  }
+  return {
+    id: id ?? `${file.replace(/^.*\//, '').replace(/\.[^.]+$/, '')}.${pp.program.name}`,
+    file, line: pp.program.loc.line, col: pp.program.loc.col, source, program: pp.program,
+    expected: { verdict, msgs, notMsgs, retval, logLevel }, rules,
+    profiles: profiles.length ? profiles : ['v6.18', 'bpf-next'], description, modelOnly,
+  };
+}
+
+/** Ordered `__msg` matching as the kernel's test_loader does it: each pattern after the previous match. */
+export function matchMsgs(log: string, msgs: string[]): { ok: boolean; missing: string | null } {
+  let pos = 0;
+  for (const m of msgs) {
+    const re = msgRegex(m);
+    re.lastIndex = pos;
+    const hit = re.exec(log);
+    if (!hit) return { ok: false, missing: m };
+    pos = hit.index + hit[0].length;
+  }
+  return { ok: true, missing: null };
+}
+
+export function msgRegex(m: string): RegExp {
+  let src = '';
+  let i = 0;
+  while (i < m.length) {
+    const open = m.indexOf('{{', i);
+    if (open < 0) {
+      src += escape(m.slice(i));
+      break;
+    }
+    const close = m.indexOf('}}', open + 2);
+    if (close < 0) {
+      src += escape(m.slice(i));
+      break;
+    }
+    src += escape(m.slice(i, open)) + '(?:' + m.slice(open + 2, close) + ')';
+    i = close + 2;
+  }
+  return new RegExp(src, 'g');
+}
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,0 +1,22 @@
+// What the assembler needs from the catalogs: helper ids, kfunc BTF ids, kernel types.
+import type { AsmOptions } from '../asm/parse.ts';
+import { kernelHelperId, kernelKfunc, kernelTypes } from '../catalog/kernel-types.ts';
+import type { TypeTable } from '../btf/types.ts';
+
+let kt: TypeTable | null = null;
+
+export function asmOptions(lineBase = 1, colBase = 1): AsmOptions {
+  kt ??= kernelTypes();
+  const table = kt;
+  return {
+    resolveCall: (name) => {
+      const h = kernelHelperId(name);
+      if (h !== undefined) return { kind: 'helper', id: h };
+      const k = kernelKfunc(name);
+      return k ? { kind: 'kfunc', btfId: k.btfId } : undefined;
+    },
+    kernelTypes: (key) => table.get(key),
+    lineBase,
+    colBase,
+  };
+}
