@@ -88,7 +88,7 @@ key_uninit_privileged:
 	r0 = 0
 	exit
 
-SEC("socket") __id("core.map.key-out-of-stack") __rule("core.helper.stack-out-of-bounds")
+SEC("socket") __id("core.map.key-out-of-stack") __rule("core.stack.out-of-bounds")
 __failure __msg("invalid read from stack R2 off=-2 size=4")
 key_out_of_stack:
 	r2 = r10

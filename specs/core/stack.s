@@ -27,7 +27,7 @@ read_above_fp:
 	r0 = *(u64 *)(r10 + 8)
 	exit
 
-SEC("socket") __id("core.stack.straddle-fp") __rule("core.stack.out-of-bounds")
+SEC("socket") __id("core.stack.straddle-fp") __rule("core.stack.misaligned")
 __description("an 8-byte access at fp-4 fails the alignment check before the bounds check")
 __failure __msg("misaligned stack access off 0+0+-4 size 8")
 straddle_fp:

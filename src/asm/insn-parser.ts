@@ -4,7 +4,8 @@ import type { Insn } from '../isa/insn.ts';
 import { BPF_ALU, BPF_ALU64, BPF_JMP, BPF_JMP32, BPF_LD, BPF_LDX, BPF_ST, BPF_STX } from '../isa/insn.ts';
 import * as op from '../isa/opcodes.ts';
 import type { SourceLoc } from './errors.ts';
-import { Cursor, describe } from './cursor.ts';
+import type { Cursor} from './cursor.ts';
+import { describe } from './cursor.ts';
 import type { Token } from './lexer.ts';
 
 export interface PendingInsn {

@@ -4,7 +4,7 @@ import type { AggregateDef, CType, Member, TypeTable } from '../btf/types.ts';
 import { typeKey } from '../btf/types.ts';
 import { alignOf, roundUp, sizeOf, type TypeLookup } from '../btf/layout.ts';
 import type { SourceLoc } from './errors.ts';
-import { Cursor } from './cursor.ts';
+import type { Cursor } from './cursor.ts';
 import type { MapType } from '../ir/program.ts';
 
 export interface DeclaredMap {
@@ -334,7 +334,7 @@ export class PreambleParser {
         const t = c.peek();
         if (t.kind === 'ident') {
           let v = 0;
-          let ident = '';
+          let ident: string;
           do {
             const id = c.expectIdent('a constant');
             ident = id.text;

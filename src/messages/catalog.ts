@@ -87,7 +87,6 @@ export const RULES = {
   helperArgType: rule('core.helper.arg-type', 'check_reg_type', 'Each helper argument must have one of the register types its prototype accepts.', (r: number, t: string, expected: string) => `R${r} type=${t} expected=${expected}`),
   helperNullArg: rule('core.helper.arg-maybe-null', 'check_func_arg', 'A helper argument that must not be NULL cannot be a maybe-NULL pointer.', (arg: number) => `Possibly NULL pointer passed to helper arg${arg}`),
   stackRangeUninit: rule('core.helper.stack-uninit', 'check_stack_range_initialized', 'Memory passed to a helper for reading must be initialized.', (r: number, off: number, i: number, size: number) => `invalid read from stack R${r} off ${off}+${i} size ${size}`),
-  helperMemOob: rule('core.helper.stack-out-of-bounds', 'check_stack_access_within_bounds', 'Stack memory passed to a helper must lie within the frame.', (r: number, off: number, size: number) => `invalid read from stack R${r} off=${off} size=${size}`),
 
   // --- exit ---
   exitLeaksAddr: rule('core.exit.leaks-addr', 'check_return_code', 'Unprivileged programs may not return a pointer.', (r: number) => `R${r} leaks addr as return value`),

@@ -171,7 +171,6 @@ function isStateVisited(env: Env, insnIdx: number): number {
   for (let k = 0; k < list.length; k++) {
     const sl = list[k];
     statesCnt++;
-    let miss = true;
     if (sl.state.branches > 0) {
       if (statesMaybeLooping(sl.state, cur) && statesEqual(sl.state, cur, 'exact', live) && sl.state.mayGotoDepth === cur.mayGotoDepth) {
         const dump = `cur state:${formatFrameState(cur, cur.curframe, env.prog, null)}\nold state:${formatFrameState(sl.state, cur.curframe, env.prog, null)}\n`;
@@ -180,10 +179,9 @@ function isStateVisited(env: Env, insnIdx: number): number {
       if (!force && env.jmpsProcessed - env.prevJmpsProcessed < 20 && env.insnProcessed - env.prevInsnProcessed < 100) addNew = false;
     } else if (statesEqual(sl.state, cur, 'not_exact', live)) {
       sl.hitCnt++;
-      miss = false;
       return PRUNED;
     }
-    if (miss) {
+    {
       if (addNew) sl.missCnt++;
       const n = force && sl.state.branches > 0 ? 64 : 3;
       if (sl.missCnt > sl.hitCnt * n + n) {

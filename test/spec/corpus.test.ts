@@ -1,0 +1,49 @@
+// The spec corpus is the main test of the model: every example's documented outcome must
+// match the model, and (where this machine's kernel can load programs) the kernel too.
+import { describe, expect, it } from 'vitest';
+import { collectExamples } from '../../src/spec/collect.ts';
+import { checkExample } from '../../src/spec/runner.ts';
+import { kernelCheck } from '../../src/spec/kernel-check.ts';
+import { kernelStatus } from '../../src/kernel/loader.ts';
+import { allRules } from '../../src/messages/catalog.ts';
+
+const examples = collectExamples(['specs', 'content']);
+const kstatus = kernelStatus();
+
+describe('spec corpus: model', () => {
+  it('has at least 60 core examples', () => {
+    expect(examples.filter((e) => e.id.startsWith('core.')).length).toBeGreaterThanOrEqual(60);
+  });
+  for (const ex of examples) {
+    it(`${ex.id} (${ex.file}:${ex.line})`, { timeout: 120_000 }, () => {
+      const r = checkExample(ex);
+      expect(r.problems).toEqual([]);
+    });
+  }
+  it('every rule an example cites exists in the message catalogue', () => {
+    const ids = new Set(allRules().map((r) => r.id));
+    const unknown = examples.flatMap((e) => e.rules.filter((r) => !ids.has(r)).map((r) => `${e.id}: ${r}`));
+    expect(unknown).toEqual([]);
+  });
+  it('every rejecting example names the rule the model fired', () => {
+    const bad = examples.filter((e) => e.expected.verdict === 'reject').flatMap((e) => {
+      const r = checkExample(e);
+      return r.actual.ruleId && !e.rules.includes(r.actual.ruleId) ? [`${e.id}: fired ${r.actual.ruleId}, cites ${e.rules.join(',')}`] : [];
+    });
+    expect(bad).toEqual([]);
+  }, 120_000);
+});
+
+describe.skipIf(!kstatus.available)(`spec corpus: kernel (${kstatus.available ? kstatus.release : kstatus.reason})`, () => {
+  for (const ex of examples) {
+    it(`${ex.id} on the running kernel`, { timeout: 60_000 }, () => {
+      const k = kernelCheck(ex);
+      expect(k.problems).toEqual([]);
+      const m = checkExample(ex);
+      if (k.verdict === 'accept' || k.verdict === 'reject') {
+        expect(m.actual.verdict).toBe(k.verdict);
+        expect(m.actual.error).toBe(k.error);
+      }
+    });
+  }
+});
