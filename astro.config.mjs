@@ -16,6 +16,11 @@ export default defineConfig({
       description: "Executable specification of the Linux BPF verifier's kfunc, ownership and iterator rules.",
       // Pagefind full-text search (built into dist/pagefind/ at build time, served locally).
       pagefind: true,
+      // Rule pages are generated from the model's catalogue (src/pages/rules/), not written by hand.
+      sidebar: [
+        { label: 'Introduction', link: '/' },
+        { label: 'Rules', link: '/rules/' },
+      ],
       markdown: { processedDirs: ['./content/docs'] },
       expressiveCode: {
         // Shiki has no BPF assembly grammar; highlight the C-like SEC()/__msg() annotations as C.

@@ -46,7 +46,7 @@ out:
 	r0 = 0
 	exit
 
-SEC("socket") __id("core.branch.bounds-check-off-by-one") __rule("core.map.max-out-of-range")
+SEC("socket") __id("core.branch.bounds-check-off-by-one") __rule("core.map.max-out-of-range", "core.map.value-out-of-bounds")
 __failure __msg("R6 max value is outside of the allowed memory range")
 bounds_check_off_by_one:
 	*(u32 *)(r10 - 4) = 0

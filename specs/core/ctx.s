@@ -1,6 +1,6 @@
 // The context: fields the program type exposes, at the original pointer, with allowed sizes.
 
-SEC("socket") __id("core.ctx.skb-len") __rule("core.ctx.invalid-access")
+SEC("socket") __id("core.ctx.skb-len") __rule("core.ctx.invalid-access", "core.ctx.modified-pointer", "core.ctx.variable-offset")
 __success
 skb_len:
 	r0 = *(u32 *)(r1 + 0)

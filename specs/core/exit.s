@@ -5,7 +5,7 @@ __failure __msg("R0 !read_ok")
 r0_unset:
 	exit
 
-SEC("socket") __id("core.exit.pointer-socket") __rule("core.exit.leaks-addr")
+SEC("socket") __id("core.exit.pointer-socket") __rule("core.exit.not-scalar")
 __description("privileged socket filters may return a pointer; unprivileged ones may not")
 __success
 pointer_socket:
@@ -24,7 +24,7 @@ cgroup_skb_range:
 	r0 = 2
 	exit
 
-SEC("cgroup_skb/ingress") __id("core.exit.cgroup-skb-ok") __rule("core.exit.range")
+SEC("cgroup_skb/ingress") __id("core.exit.cgroup-skb-ok") __rule("core.exit.range", "core.exit.not-scalar")
 __success
 cgroup_skb_ok:
 	r0 = 1

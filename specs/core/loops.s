@@ -50,3 +50,31 @@ l:
 	if r1 != r0 goto l
 	r0 = 0
 	exit
+
+SEC("socket") __id("core.loop.pending-branches") __rule("core.limit.jump-sequence")
+__description("each iteration leaves one more branch to explore later; at 8193 pending branches the verifier gives up")
+__failure __msg("The sequence of 8193 jumps is too complex.")
+pending_branches:
+	call bpf_get_prandom_u32
+	r1 = 0
+l:
+	if r0 == r1 goto out
+	r1 += 1
+	goto l
+out:
+	r0 = 0
+	exit
+
+SEC("socket") __id("core.loop.few-pending-branches") __rule("core.limit.jump-sequence", "core.limit.complexity")
+__success __retval(0)
+few_pending_branches:
+	call bpf_get_prandom_u32
+	r0 &= 63
+	r1 = 0
+l:
+	if r0 == r1 goto out
+	r1 += 1
+	if r1 < 64 goto l
+out:
+	r0 = 0
+	exit

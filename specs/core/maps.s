@@ -5,7 +5,7 @@ struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 4); __type(key, in
 const volatile long limit = 7;
 long counter SEC(".bss");
 
-SEC("socket") __id("core.map.value-oob") __rule("core.map.min-out-of-range")
+SEC("socket") __id("core.map.value-oob") __rule("core.map.min-out-of-range", "core.map.value-out-of-bounds")
 __failure __msg("invalid access to map value, value_size=16 off=16 size=8") __msg("R0 min value is outside of the allowed memory range")
 value_oob:
 	*(u32 *)(r10 - 4) = 0
@@ -19,7 +19,7 @@ out:
 	r0 = 0
 	exit
 
-SEC("socket") __id("core.map.value-last-field") __rule("core.map.min-out-of-range")
+SEC("socket") __id("core.map.value-last-field") __rule("core.map.min-out-of-range", "core.map.value-out-of-bounds")
 __success
 value_last_field:
 	*(u32 *)(r10 - 4) = 0

@@ -15,7 +15,7 @@ unchecked_deref:
 	r0 = *(u64 *)(r0 + 0)
 	exit
 
-SEC("socket") __id("core.null.checked-deref") __rule("core.mem.invalid-type")
+SEC("socket") __id("core.null.checked-deref") __rule("core.mem.invalid-type", "core.helper.arg-type", "core.insn.map-reference")
 __success __retval(0)
 checked_deref:
 	*(u32 *)(r10 - 4) = 0

@@ -11,7 +11,7 @@ sub_from_fp:
 	r0 = 0
 	exit
 
-SEC("socket") __id("core.ptr.add-negative-to-fp") __rule("core.ptr.sub-from-fp")
+SEC("socket") __id("core.ptr.add-negative-to-fp") __rule("core.ptr.sub-from-fp", "core.ptr.alu32", "core.ptr.bitwise", "core.ptr.arith-operator")
 __success __log_level(2) __msg("R1=fp-8") __retval(0)
 add_negative_to_fp:
 	r1 = r10
@@ -88,6 +88,32 @@ maybe_null_arith:
 	r1 = hmap ll
 	call bpf_map_lookup_elem
 	r0 += 8
+	exit
+
+SEC("socket") __id("core.ptr.checked-then-arith") __rule("core.ptr.arith-on-maybe-null", "core.ptr.sub-from-scalar")
+__description("after the NULL check a map value pointer takes additions and subtractions of scalars")
+__success __retval(0)
+checked_then_arith:
+	*(u32 *)(r10 - 4) = 0
+	r2 = r10
+	r2 += -4
+	r1 = hmap ll
+	call bpf_map_lookup_elem
+	if r0 == 0 goto out
+	r0 += 8
+	r0 -= 4
+	r0 = *(u32 *)(r0 + 0)
+	r0 = 0
+out:
+	exit
+
+SEC("socket") __id("core.ptr.map-ptr-plus-zero") __rule("core.ptr.arith-prohibited-type")
+__description("the one arithmetic a map pointer allows: adding the constant 0")
+__success __retval(0)
+map_ptr_plus_zero:
+	r1 = hmap ll
+	r1 += 0
+	r0 = 0
 	exit
 
 SEC("socket") __id("core.ptr.huge-constant") __rule("core.ptr.offset-too-large")

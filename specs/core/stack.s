@@ -7,7 +7,7 @@ write_below_frame:
 	r0 = 0
 	exit
 
-SEC("socket") __id("core.stack.write-at-limit") __rule("core.stack.out-of-bounds")
+SEC("socket") __id("core.stack.write-at-limit") __rule("core.stack.out-of-bounds", "core.stack.misaligned")
 __success __retval(0)
 write_at_limit:
 	*(u64 *)(r10 - 512) = 0
@@ -61,7 +61,7 @@ spill_fill_scalar:
 	r0 = r3
 	exit
 
-SEC("socket") __id("core.stack.spill-fill-pointer") __rule("core.stack.fill-size")
+SEC("socket") __id("core.stack.spill-fill-pointer") __rule("core.stack.fill-size", "core.stack.spill-size")
 __success __log_level(2) __msg("R4=fp-16") __retval(0)
 spill_fill_pointer:
 	r2 = r10

@@ -182,6 +182,20 @@ export class InsnParser {
           return this.parseCond();
         case 'lock':
           return this.parseLock();
+        case '.8byte': {
+          // a raw instruction slot, as kernel selftests write with __imm_insn(): the u64 value
+          // of struct bpf_insn in little-endian order (code in the lowest byte)
+          c.next();
+          const v = c.expectInt('a 64-bit instruction value');
+          if (v.value < -(2n ** 63n) || v.value >= 2n ** 64n) throw c.error(v.loc, `.8byte value ${v.value} does not fit in 64 bits`);
+          const u = BigInt.asUintN(64, v.value);
+          return this.mk(Number(u & 0xffn), loc, {
+            dst: Number((u >> 8n) & 0xfn),
+            src: Number((u >> 12n) & 0xfn),
+            off: Number(BigInt.asIntN(16, (u >> 16n) & 0xffffn)),
+            imm: Number(BigInt.asIntN(32, u >> 32n)),
+          });
+        }
         case 'store_release': {
           c.next();
           c.expect('(');

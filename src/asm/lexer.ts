@@ -136,6 +136,14 @@ export function lex(text: string, file: string, lineBase = 1, colBase = 1): Toke
         continue;
       }
     }
+    if (c === '.' && /[A-Za-z0-9_]/.test(text[i + 1] ?? '') && (toks.length === 0 || toks[toks.length - 1].kind === 'nl' || toks[toks.length - 1].text === ':')) {
+      // an assembler directive at the start of a line (.8byte)
+      const start = i;
+      i++;
+      while (i < text.length && isId(text[i])) i++;
+      push('ident', start, i);
+      continue;
+    }
     if (isIdStart(c)) {
       const start = i;
       while (i < text.length && isId(text[i])) i++;

@@ -5,10 +5,13 @@ import { parseSection } from '../ir/sections.ts';
 import { encodeInsns } from '../isa/encode.ts';
 import { loadProgram, type KernelLoadRequest, type KernelResult } from './loader.ts';
 
+/** The kernel back end cannot load this program yet (never a verdict). */
+export class KernelBackendLimit extends Error {}
+
 export function kernelRequest(prog: Program, logLevel: number, testRun?: KernelLoadRequest['testRun']): KernelLoadRequest {
   const sec = parseSection(prog.section);
-  if (!sec.ok) throw new Error(`unknown section "${prog.section}": ${sec.error}`);
-  if (sec.attachBtf) throw new Error(`section "${prog.section}" needs an attach target; the kernel back end for BTF-attached programs comes with the kernel-oracle issue`);
+  if (!sec.ok) throw new KernelBackendLimit(`unknown section "${prog.section}": ${sec.error}`);
+  if (sec.attachBtf) throw new KernelBackendLimit(`section "${prog.section}" needs an attach target; the kernel back end for BTF-attached programs comes with the kernel-oracle issue`);
   return {
     name: prog.name.slice(0, 15),
     progType: sec.progTypeId,

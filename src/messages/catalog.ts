@@ -36,7 +36,6 @@ export const RULES = {
 
   // --- ALU ---
   aluReserved: rule('core.alu.reserved-fields', 'check_alu_op', 'ALU instructions leave unused fields zero.', (what: string) => `${what} uses reserved fields`),
-  aluInvalidOp: rule('core.alu.invalid-opcode', 'check_alu_op', 'ALU instructions use a defined operation.', (op: number) => `invalid BPF_ALU opcode ${op.toString(16)}`),
   divByZero: rule('core.alu.div-by-zero', 'check_alu_op', 'Division or modulo by the constant zero is rejected.', () => 'div by zero'),
   invalidShift: rule('core.alu.invalid-shift', 'check_alu_op', 'A shift by a constant must be smaller than the operand width.', (n: number) => `invalid shift ${n}`),
   ptrArith32: rule('core.ptr.alu32', 'adjust_ptr_min_max_vals', 'Pointer arithmetic is 64-bit only.', (r: number) => `R${r} 32-bit pointer arithmetic prohibited`),
@@ -56,6 +55,8 @@ export const RULES = {
   invalidMemAccess: rule('core.mem.invalid-type', 'check_mem_access', 'Only pointers to memory can be dereferenced; a scalar or a maybe-NULL pointer cannot.', (r: number, t: string) => `R${r} invalid mem access '${t}'`),
   stackOutOfBounds: rule('core.stack.out-of-bounds', 'check_stack_access_within_bounds', 'Stack accesses stay within the 512-byte frame below R10.', (kind: string, r: number, off: number, size: number) => `invalid ${kind} stack R${r} off=${off} size=${size}`),
   stackVarOutOfBounds: rule('core.stack.var-out-of-bounds', 'check_stack_access_within_bounds', 'Variable-offset stack accesses stay within the frame for every possible offset.', (kind: string, r: number, varOff: string, off: number, size: number) => `invalid variable-offset ${kind} stack R${r} var_off=${varOff} off=${off} size=${size}`),
+  stackVarUnbounded: rule('core.stack.var-unbounded', 'check_stack_access_within_bounds', 'A variable stack offset must be bounded within ±2^29.', (kind: string, r: number) => `invalid unbounded variable-offset ${kind} stack R${r}`),
+  spillFpToCaller: rule('core.stack.spill-fp-to-caller', 'check_stack_write_fixed_off', "A callee cannot store a pointer to its own stack into its caller's stack.", () => 'cannot spill pointers to stack into stack frame of the caller'),
   stackMisaligned: rule('core.stack.misaligned', 'check_generic_ptr_alignment', 'Stack accesses are naturally aligned.', (varOff: string, regOff: number, off: number, size: number) => `misaligned stack access off ${varOff}+${regOff}+${off} size ${size}`),
   stackReadUninit: rule('core.stack.read-uninit', 'check_stack_read_fixed_off', 'Unprivileged programs cannot read stack bytes never written.', (off: number, i: number, size: number) => `invalid read from stack off ${off}+${i} size ${size}`),
   spillSize: rule('core.stack.spill-size', 'check_stack_write_fixed_off', 'A pointer is spilled to the stack with an 8-byte store.', () => 'invalid size of register spill'),
@@ -69,11 +70,9 @@ export const RULES = {
   mapMinNegative: rule('core.map.min-negative', 'check_mem_region_access', 'A variable offset into a map value must be proven non-negative.', (r: number) => `R${r} min value is negative, either use unsigned index or do a if (index >=0) check.`),
   mapUnbounded: rule('core.map.unbounded', 'check_mem_region_access', 'A variable offset into a map value must be bounded.', (r: number) => `R${r} unbounded memory access, make sure to bounds check any such access`),
   mapReadonly: rule('core.map.write-readonly', 'check_map_access_type', 'Read-only maps (such as .rodata) cannot be written by the program.', (vs: number, off: number, size: number) => `write into map forbidden, value_size=${vs} off=${off} size=${size}`),
-  mapPtrDeref: rule('core.mem.map-ptr', 'check_mem_access', 'A map pointer is a handle for helpers, not memory.', (r: number, t: string) => `R${r} invalid mem access '${t}'`),
 
   // --- jumps and exploration ---
   jmpReserved: rule('core.jmp.reserved-fields', 'check_cond_jmp_op', 'Jump instructions leave unused fields zero.', (what: string) => `${what} uses reserved fields`),
-  jmpInvalidOp: rule('core.jmp.invalid-opcode', 'check_cond_jmp_op', 'Conditional jumps use a defined comparison.', (op: number) => `invalid BPF_JMP/JMP32 opcode ${op.toString(16)}`),
   infiniteLoop: rule('core.loop.infinite', 'is_state_visited', 'A loop whose state repeats exactly can never terminate and is rejected.', (i: number) => `infinite loop detected at insn ${i}`),
   tooLarge: rule('core.limit.complexity', 'do_check', 'Verification explores at most 1,000,000 instructions.', (n: number) => `BPF program is too large. Processed ${n} insn`),
   jmpSeqTooComplex: rule('core.limit.jump-sequence', 'push_stack', 'At most 8192 branches may wait to be explored.', (n: number) => `The sequence of ${n} jumps is too complex.`),
@@ -85,14 +84,11 @@ export const RULES = {
   helperUnknown: rule('core.helper.unknown', 'check_helper_call', 'Helper calls use a helper id the kernel knows.', (name: string, id: number) => `invalid func ${name}#${id}`),
   helperNotAllowed: rule('core.helper.prog-type', 'check_helper_call', 'Each program type may call only the helpers its get_func_proto offers.', (name: string, id: number) => `program of this type cannot use helper ${name}#${id}`),
   helperArgType: rule('core.helper.arg-type', 'check_reg_type', 'Each helper argument must have one of the register types its prototype accepts.', (r: number, t: string, expected: string) => `R${r} type=${t} expected=${expected}`),
-  helperNullArg: rule('core.helper.arg-maybe-null', 'check_func_arg', 'A helper argument that must not be NULL cannot be a maybe-NULL pointer.', (arg: number) => `Possibly NULL pointer passed to helper arg${arg}`),
   stackRangeUninit: rule('core.helper.stack-uninit', 'check_stack_range_initialized', 'Memory passed to a helper for reading must be initialized.', (r: number, off: number, i: number, size: number) => `invalid read from stack R${r} off ${off}+${i} size ${size}`),
 
   // --- exit ---
-  exitLeaksAddr: rule('core.exit.leaks-addr', 'check_return_code', 'Unprivileged programs may not return a pointer.', (r: number) => `R${r} leaks addr as return value`),
   exitNotKnown: rule('core.exit.not-scalar', 'check_return_code', 'Program types with a return range must return a scalar.', (ctx: string, r: string, t: string) => `${ctx} the register ${r} is not a known value (${t})`),
   exitRange: rule('core.exit.range', 'check_return_code', "The return value must lie in the program type's allowed range.", (text: string) => text),
-  exitUnreleased: rule('core.exit.unreleased-reference', 'check_reference_leak', 'Every acquired reference is released before the program exits.', (id: number, insn: number) => `Unreleased reference id=${id} alloc_insn=${insn}`),
 } as const;
 
 export type RuleKey = keyof typeof RULES;

@@ -51,7 +51,8 @@ export function opcodeValid(code: number): boolean {
     case BPF_ST:
       return op.bpfMode(code) === op.BPF_MEM;
     case BPF_STX:
-      return op.bpfMode(code) === op.BPF_MEM || (op.bpfMode(code) === op.BPF_ATOMIC && (op.bpfSize(code) === op.BPF_W || op.bpfSize(code) === op.BPF_DW || true));
+      // every size has an atomic form since load-acquire/store-release (6.15)
+      return op.bpfMode(code) === op.BPF_MEM || op.bpfMode(code) === op.BPF_ATOMIC;
   }
   return false;
 }
@@ -67,7 +68,7 @@ export function jumpTarget(insns: Insn[], i: number): number | undefined {
   return i + insn.off + 1;
 }
 
-export function analyzeCfg(prog: Program, level2: boolean, log: (s: string) => void): CfgInfo {
+export function analyzeCfg(prog: Program, level2: boolean, log: (s: string) => void, callArgs: CallArgCount): CfgInfo {
   const insns = prog.insns;
   const n = insns.length;
   // add_subprog_and_kfunc
@@ -89,9 +90,7 @@ export function analyzeCfg(prog: Program, level2: boolean, log: (s: string) => v
     const end = k + 1 < subprogStarts.length ? subprogStarts[k + 1] : n;
     for (let i = start; i < end; i++) {
       const t = jumpTarget(insns, i);
-      if (t !== undefined && !(insns[i].code === (BPF_JMP | op.BPF_JCOND) && false)) {
-        if (t < start || t >= end) reject(RULES.jumpOutOfRange, i, t);
-      }
+      if (t !== undefined && (t < start || t >= end)) reject(RULES.jumpOutOfRange, i, t);
       if (i === end - 1) {
         const last = insns[i];
         if (!isExit(last) && !isJa(last)) reject(RULES.lastInsnNotExit);
@@ -156,7 +155,7 @@ export function analyzeCfg(prog: Program, level2: boolean, log: (s: string) => v
     if (isLdImm64(insns[i])) i++;
   }
   const scc = computeScc(insns);
-  const liveBefore = computeLiveRegs(prog, subprogStarts);
+  const liveBefore = computeLiveRegs(prog, callArgs);
   return { subprogStarts, prunePoints, scc, liveBefore };
 }
 
@@ -268,15 +267,13 @@ function useDef(prog: Program, i: number, helperArgs: (insn: Insn, i: number) =>
   return { def: 0, use: 0 };
 }
 
-export let helperArgCount: (insn: Insn, i: number, prog: Program) => number = () => 5;
-export function setHelperArgCount(f: (insn: Insn, i: number, prog: Program) => number): void {
-  helperArgCount = f;
-}
+/** Number of arguments a call at slot i passes (R1..Rn are read). */
+export type CallArgCount = (insn: Insn, i: number) => number;
 
-function computeLiveRegs(prog: Program, _starts: number[]): Uint16Array {
+function computeLiveRegs(prog: Program, callArgs: CallArgCount): Uint16Array {
   const insns = prog.insns;
   const n = insns.length;
-  const ud = insns.map((_, i) => useDef(prog, i, (insn, j) => helperArgCount(insn, j, prog)));
+  const ud = insns.map((_, i) => useDef(prog, i, callArgs));
   const liveIn = new Uint16Array(n);
   let changed = true;
   while (changed) {

@@ -41,7 +41,7 @@ export interface Env {
   prevInsnIdx: number;
   stack: PendingBranch[];
   explored: Map<number, ExploredState[]>;
-  pruneePoints: Uint8Array; // 1 = prune point, 2 = force checkpoint
+  prunePoints: Uint8Array; // 1 = prune point, 2 = force checkpoint
   /** Registers live before each instruction (bit i = Ri), from compute_live_registers. */
   liveRegsBefore: Uint16Array;
   insnProcessed: number;
@@ -57,8 +57,6 @@ export interface Env {
   /** Optional recorder for live traces. */
   trace: TraceStep[] | null;
   traceLimit: number;
-  /** Rule ids of rules that were checked and passed or fired, for coverage. */
-  firedRule: string | null;
 }
 
 export const newId = (env: Env): number => ++env.idGen;

@@ -8,7 +8,7 @@ import * as op from '../isa/opcodes.ts';
 import { printInsn, type PrintContext } from '../isa/print.ts';
 import { RULES } from '../messages/catalog.ts';
 import { parseVerifierLog } from '../messages/log-parse.ts';
-import { analyzeCfg, setHelperArgCount } from './cfg.ts';
+import { analyzeCfg, type CallArgCount } from './cfg.ts';
 import { BPF_COMPLEXITY_LIMIT_INSNS, clearScratch, isScratched, scratchAll, type Env, type TraceStep } from './env.ts';
 import { reject, VerifierReject } from './errors.ts';
 import { BPF_LOG_STATS, VLog } from './log.ts';
@@ -56,15 +56,18 @@ export interface VerifyResult {
   section: SectionInfo;
 }
 
-setHelperArgCount((insn, _i, prog) => {
-  if (insn.src === op.BPF_PSEUDO_CALL) return 5;
-  if (insn.src === op.BPF_PSEUDO_KFUNC_CALL) {
-    const name = prog.relocs.find((r) => r.insn === _i && r.kind === 'kfunc');
-    const k = name && name.kind === 'kfunc' ? kernelKfunc(name.name) : undefined;
-    return k ? k.proto.params.length : 5;
-  }
-  return helperById(insn.imm)?.args.length ?? 5;
-});
+/** How many argument registers a call reads, for the liveness table (get_call_summary). */
+function callArgCount(prog: Program): CallArgCount {
+  return (insn, i) => {
+    if (insn.src === op.BPF_PSEUDO_CALL) return 5; // static subprograms without BTF: all five
+    if (insn.src === op.BPF_PSEUDO_KFUNC_CALL) {
+      const r = prog.relocs.find((x) => x.insn === i && x.kind === 'kfunc');
+      const k = r?.kind === 'kfunc' ? kernelKfunc(r.name) : undefined;
+      return k ? k.proto.params.length : 5;
+    }
+    return helperById(insn.imm)?.args.length ?? 5;
+  };
+}
 
 function printContext(prog: Program): PrintContext {
   return {
@@ -96,20 +99,21 @@ export function verifyProgram(prog: Program, opts: VerifyOptions = {}): VerifyRe
     insnIdx: 0, checkpoint: false, mayGotoDepth: 0, callbackUnrollDepth: 0, speculative: false,
   };
   const env: Env = {
-    prog, section, profile, log, cur: init, insnIdx: 0, prevInsnIdx: -1, stack: [], explored: new Map(), pruneePoints: new Uint8Array(0),
+    prog, section, profile, log, cur: init, insnIdx: 0, prevInsnIdx: -1, stack: [], explored: new Map(), prunePoints: new Uint8Array(0),
     liveRegsBefore: new Uint16Array(0), insnProcessed: 0, prevInsnProcessed: 0, jmpsProcessed: 0, prevJmpsProcessed: 0, totalStates: 0,
     peakStates: 0, maxStatesPerInsn: 0, idGen: 0, scratch: { regs: new Set(), slots: new Set() }, subprogStackDepth: [],
-    trace: opts.trace ? [] : null, traceLimit: opts.traceLimit ?? 5000, firedRule: null,
+    trace: opts.trace ? [] : null, traceLimit: opts.traceLimit ?? 5000,
   };
   let verdict: 'accept' | 'reject' = 'accept';
   let ruleId: string | null = null;
   try {
-    const cfg = analyzeCfg(prog, log.l2, (s) => log.write(s));
-    env.pruneePoints = cfg.prunePoints;
+    const cfg = analyzeCfg(prog, log.l2, (s) => log.write(s), callArgCount(prog));
+    env.prunePoints = cfg.prunePoints;
     env.liveRegsBefore = cfg.liveBefore;
     env.subprogStackDepth = cfg.subprogStarts.map(() => 0);
     if (log.l2) printLiveRegs(env, cfg.scc);
     doCheck(env, cfg.subprogStarts, opts.insnLimit ?? BPF_COMPLEXITY_LIMIT_INSNS);
+    checkMaxStackDepth(env, cfg.subprogStarts);
   } catch (e) {
     if (!(e instanceof VerifierReject)) throw e;
     verdict = 'reject';
@@ -129,6 +133,27 @@ export function verifyProgram(prog: Program, opts: VerifyOptions = {}): VerifyRe
     verdict, error, ruleId, log: text, insnProcessed: env.insnProcessed, totalStates: env.totalStates, peakStates: env.peakStates,
     maxStatesPerInsn: env.maxStatesPerInsn, timeUs, trace: env.trace, section,
   };
+}
+
+/**
+ * check_max_stack_depth(): along every chain of static calls the frames' stacks (each rounded
+ * up to 16 bytes, as for the JIT) add up to at most 512 bytes.
+ */
+function checkMaxStackDepth(env: Env, starts: number[]): void {
+  const insns = env.prog.insns;
+  const end = (k: number): number => (k + 1 < starts.length ? starts[k + 1] : insns.length);
+  const walk = (k: number, depth: number, frames: number): void => {
+    const total = depth + Math.ceil(env.subprogStackDepth[k] / 16) * 16;
+    if (total > 512) reject(RULES.stackTooLarge, frames, total);
+    for (let i = starts[k]; i < end(k); i++) {
+      const insn = insns[i];
+      if (insnClass(insn.code) === BPF_JMP && op.bpfOp(insn.code) === op.BPF_CALL && insn.src === op.BPF_PSEUDO_CALL) {
+        walk(starts.indexOf(i + insn.imm + 1), total, frames + 1);
+      }
+      if (isLdImm64(insn)) i++;
+    }
+  };
+  walk(0, 0, 1);
 }
 
 function printLiveRegs(env: Env, scc: Int32Array): void {
@@ -163,7 +188,7 @@ const PRUNED = 1;
 /** is_state_visited(): prune against an equivalent explored state, or checkpoint the current one. */
 function isStateVisited(env: Env, insnIdx: number): number {
   const cur = env.cur;
-  const force = (env.pruneePoints[insnIdx] & 2) !== 0;
+  const force = (env.prunePoints[insnIdx] & 2) !== 0;
   let addNew = force || (env.jmpsProcessed - env.prevJmpsProcessed >= 2 && env.insnProcessed - env.prevInsnProcessed >= 8);
   const list = env.explored.get(insnIdx) ?? [];
   let statesCnt = 0;
@@ -221,7 +246,7 @@ function doCheck(env: Env, subprogStarts: number[], insnLimit: number): void {
     if (++env.insnProcessed > insnLimit) reject(RULES.tooLarge, env.insnProcessed);
     env.cur.insnIdx = idx;
     let exitPath = false;
-    if (env.pruneePoints[idx] & 1 && isStateVisited(env, idx) === PRUNED) {
+    if (env.prunePoints[idx] & 1 && isStateVisited(env, idx) === PRUNED) {
       if (log.l1) log.write(doPrintState ? `\nfrom ${env.prevInsnIdx} to ${idx}: safe\n` : `${idx}: safe\n`);
       exitPath = true;
     }

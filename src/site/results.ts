@@ -41,11 +41,21 @@ export interface ExampleResult {
   confirmedOn: string | null;
 }
 
+/** A rule of the model's message catalogue, with the examples that cite it. */
+export interface RuleInfo {
+  id: string;
+  statement: string;
+  /** Kernel function that prints the rule's message. */
+  kernelFn: string;
+  examples: string[];
+}
+
 export interface SiteData {
   generatedAt: string;
   /** Verifier profile the results were computed for, e.g. 'v6.18'. */
   profile: string;
   examples: Record<string, ExampleResult>;
+  rules: Record<string, RuleInfo>;
 }
 
 /** Environment variable that overrides the results-file path (used with the test fixture). */
@@ -129,6 +139,12 @@ export function parseSiteData(text: string, source: string): SiteData {
     const problem = exampleProblem(ex);
     if (problem !== null) throw bad(`examples["${key}"].${problem}`);
     if (ex.id !== key) throw bad(`examples["${key}"].id is "${String(ex.id)}", expected "${key}"`);
+  }
+  if (!isObject(raw.rules)) throw bad('rules must be an object keyed by rule id');
+  for (const [key, r] of Object.entries(raw.rules)) {
+    if (!isObject(r) || r.id !== key || typeof r.statement !== 'string' || typeof r.kernelFn !== 'string' || !Array.isArray(r.examples)) {
+      throw bad(`rules["${key}"] must have id, statement, kernelFn and examples`);
+    }
   }
   return raw as unknown as SiteData;
 }

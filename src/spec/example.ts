@@ -3,7 +3,8 @@
 // __id, __rule, __profile and __description. Examples come from specs/ files and from
 // ```bpf fences inside <Example id="..."> elements of MDX pages.
 import type { Annotation, ParsedProgram } from '../asm/parse.ts';
-import { SourceError, type SourceLoc } from '../asm/errors.ts';
+import { SourceError } from '../asm/errors.ts';
+import { parseSection } from '../ir/sections.ts';
 import type { Program } from '../ir/program.ts';
 import { isProfileName, type ProfileName } from '../model/profile.ts';
 
@@ -32,7 +33,7 @@ export interface Example {
   modelOnly: string | null;
 }
 
-const KNOWN = new Set(['__success', '__failure', '__msg', '__not_msg', '__retval', '__log_level', '__description', '__id', '__rule', '__profile', '__model_only', '__flag']);
+const KNOWN = new Set(['__success', '__failure', '__msg', '__not_msg', '__retval', '__log_level', '__description', '__id', '__rule', '__profile', '__model_only']);
 
 function strArg(a: Annotation, i = 0): string {
   const v = a.args[i];
@@ -57,7 +58,6 @@ export function toExample(pp: ParsedProgram, file: string, source: string, idFro
   const profiles: ProfileName[] = [];
   let description: string | null = null;
   let modelOnly: string | null = null;
-  let verdictLoc: SourceLoc | null = null;
   for (const a of pp.annotations) {
     if (!KNOWN.has(a.name)) throw new SourceError(a.loc, `unknown annotation ${a.name} (known: ${[...KNOWN].join(', ')})`);
     switch (a.name) {
@@ -66,7 +66,6 @@ export function toExample(pp: ParsedProgram, file: string, source: string, idFro
         const v = a.name === '__success' ? 'accept' : 'reject';
         if (verdict && verdict !== v) throw new SourceError(a.loc, 'an example cannot be both __success and __failure');
         verdict = v;
-        verdictLoc = a.loc;
         break;
       }
       case '__msg':
@@ -103,14 +102,11 @@ export function toExample(pp: ParsedProgram, file: string, source: string, idFro
       case '__model_only':
         modelOnly = strArg(a);
         break;
-      case '__flag':
-        break;
     }
   }
   if (!verdict) throw new SourceError(pp.program.loc, `example '${pp.program.name}' needs __success or __failure`);
-  if (verdict === 'accept' && msgs.length > 0 && logLevel === 1 && verdictLoc) {
-    // at level 1 an accepted program's log is only the final line, as in the kernel
-  }
+  const sec = parseSection(pp.program.section);
+  if (!sec.ok) throw new SourceError(pp.program.loc, `SEC("${pp.program.section}"): ${sec.error}`);
   return {
     id: id ?? `${file.replace(/^.*\//, '').replace(/\.[^.]+$/, '')}.${pp.program.name}`,
     file, line: pp.program.loc.line, col: pp.program.loc.col, source, program: pp.program,

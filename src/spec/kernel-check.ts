@@ -2,7 +2,7 @@
 // and log with the documented outcome and with the model.
 import type { Example } from './example.ts';
 import { compare } from './runner.ts';
-import { runOnKernel } from '../kernel/from-ir.ts';
+import { KernelBackendLimit, runOnKernel } from '../kernel/from-ir.ts';
 import { kernelStatus } from '../kernel/loader.ts';
 
 export interface KernelCheck {
@@ -23,7 +23,13 @@ export function kernelCheck(ex: Example): KernelCheck {
   if (!st.available) return { ...base, verdict: 'skipped', error: st.reason, release: null, agrees: true, problems: [] };
   if (ex.modelOnly) return { ...base, verdict: 'skipped', error: `model only: ${ex.modelOnly}`, release: st.release, agrees: true, problems: [] };
   const testRun = ex.expected.retval !== null ? { data: new Uint8Array(64) } : undefined;
-  const r = runOnKernel(ex.program, ex.expected.logLevel | 4, testRun);
+  let r: ReturnType<typeof runOnKernel>;
+  try {
+    r = runOnKernel(ex.program, ex.expected.logLevel | 4, testRun);
+  } catch (e) {
+    if (e instanceof KernelBackendLimit) return { ...base, verdict: 'skipped', error: e.message, release: st.release, agrees: true, problems: [] };
+    throw e;
+  }
   if (r.kind === 'refused') {
     return { ...base, verdict: 'refused', error: r.reason, errno: r.errno, release: st.release, agrees: false, problems: [`kernel refused before verification: ${r.reason}`] };
   }

@@ -51,6 +51,10 @@ p:
     expect(a.map((x) => x.name)).toEqual(['__failure', '__msg', '__msg', '__retval']);
     expect(a[2].args[0]).toEqual({ kind: 'str', value: 'xy' });
   });
+  it('encodes .8byte as one raw instruction slot', () => {
+    const p = parse('SEC("socket")\np:\n  .8byte 0x0000000500021007\n  exit\n').programs[0].program;
+    expect(p.insns[0]).toEqual({ code: 0x07, dst: 0, src: 1, off: 2, imm: 5 });
+  });
   it('accepts kernel-log address prefixes and comments', () => {
     expect(parse('SEC("socket")\np:\n0: r0 = 0 // c\n/* x */ 1: exit\n').programs[0].program.insns).toHaveLength(2);
   });
@@ -68,6 +72,7 @@ describe('assembler errors carry file:line:col', () => {
     ['struct s { struct nope x; };\n', "x.s:1:24: error: field 'x' has incomplete type 'struct nope'"],
     ['SEC("socket")\np:\n  r1 = "s\n', 'x.s:3:8: error: unterminated string literal'],
     ['SEC("socket")\np:\n  r1 = mymap ll\n  exit\n', "x.s:3:8: error: unknown symbol 'mymap'"],
+    ['SEC("socket")\np:\n  .8byte 0x10000000000000000\n', 'x.s:3:10: error: .8byte value 18446744073709551616 does not fit in 64 bits'],
     ['SEC("socket")\np:\n  w1 = *(u64 *)(r2 + 0)\n', 'x.s:3:3: error: a 64-bit load needs an r destination register'],
   ];
   for (const [text, want] of cases) {

@@ -61,6 +61,14 @@ describe('bpfspec check', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/g\.mdx:6:\d+: error: register number 99/);
   });
+  it('rejects unknown annotations and sections with their position', () => {
+    const a = cli(['check', tmp('i.s', 'SEC("socket") __flag(BPF_F_TEST)\n__success\np:\n\texit\n')]);
+    expect(a.status).toBe(2);
+    expect(a.stderr).toMatch(/i\.s:1:15: error: unknown annotation __flag/);
+    const b = cli(['check', tmp('j.s', 'SEC("nonsense") __success\np:\n\tr0 = 0\n\texit\n')]);
+    expect(b.status).toBe(2);
+    expect(b.stderr).toMatch(/j\.s:1:1: error: SEC\("nonsense"\)/);
+  });
   it('emits json and junit', () => {
     const f = tmp('h.s', GOOD);
     const j = JSON.parse(cli(['check', f, '--format', 'json']).stdout) as { examples: { agrees: boolean; actual: { verdict: string } }[]; summary: { total: number } };

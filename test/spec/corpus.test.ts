@@ -25,6 +25,22 @@ describe('spec corpus: model', () => {
     const unknown = examples.flatMap((e) => e.rules.filter((r) => !ids.has(r)).map((r) => `${e.id}: ${r}`));
     expect(unknown).toEqual([]);
   });
+  it('every rule has an accepting and a rejecting example (or a stated reason it cannot yet)', () => {
+    // Rules whose rejection this kernel cannot show to a root loader: they fire for unprivileged
+    // loaders, or for dynptr/iterator stack slots that later issues model.
+    const PENDING: Record<string, string> = {
+      'core.stack.read-uninit': 'root may read uninitialised stack (allow_uninit_stack); rejects only for unprivileged loaders or special slots',
+      'core.helper.stack-uninit': 'same as core.stack.read-uninit, for memory passed to helpers',
+    };
+    const missing = allRules().flatMap((r) => {
+      const acc = examples.some((e) => e.rules.includes(r.id) && e.expected.verdict === 'accept');
+      const rej = examples.some((e) => e.rules.includes(r.id) && e.expected.verdict === 'reject');
+      if (acc && rej) return [];
+      return PENDING[r.id] ? [] : [`${r.id}: ${acc ? '' : 'no accepting example '}${rej ? '' : 'no rejecting example'}`];
+    });
+    expect(missing).toEqual([]);
+    for (const id of Object.keys(PENDING)) expect(allRules().some((r) => r.id === id)).toBe(true);
+  });
   it('every rejecting example names the rule the model fired', () => {
     const bad = examples.filter((e) => e.expected.verdict === 'reject').flatMap((e) => {
       const r = checkExample(e);

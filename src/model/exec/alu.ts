@@ -9,9 +9,9 @@ import { newId } from '../env.ts';
 import { reject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
 import type { Reg } from '../state/reg.ts';
-import { MEM_RDONLY, PTR_MAYBE_NULL, isPointer, regStr, scalarReg, unknownScalar, withReg } from '../state/reg.ts';
+import { PTR_MAYBE_NULL, isPointer, regStr, scalarReg, unknownScalar, withReg } from '../state/reg.ts';
 import { checkRegRead, checkRegWrite, getReg, setReg } from './regs.ts';
-import { scalarAluOutcome, type AluOp } from '../scalar/alu.ts';
+import { FORK_REEXECUTES_INSN, scalarAluOutcome, type AluOp } from '../scalar/alu.ts';
 import { S64_MAX, S64_MIN, U64_MAX, markReg32Unbounded, regBoundsSync, scalarKnown, scalarUnknown, type ScalarBounds } from '../scalar/scalar.ts';
 import { tnumAdd, tnumIsConst, tnumSub } from '../scalar/tnum.ts';
 import { pushBranch } from '../explore-stack.ts';
@@ -103,7 +103,6 @@ export function checkAluOp(env: Env, insn: Insn): void {
     }
     return;
   }
-  if (o > op.BPF_END) reject(RULES.aluInvalidOp, o);
   // all other ALU operations
   const signedDivMod = o === op.BPF_DIV || o === op.BPF_MOD;
   if (isX) {
@@ -157,12 +156,11 @@ function adjustRegMinMaxVals(env: Env, insn: Insn): void {
   if (insn.off === 1 && o === op.BPF_MOD) aop = 'smod';
   const srcS = isX ? src.s : alu64 ? scalarKnown(BigInt.asUintN(64, BigInt(insn.imm))) : scalarKnown(BigInt(insn.imm >>> 0));
   const outcome = scalarAluOutcome(aop, dst.s, srcS, alu64);
-  if (outcome.forked) {
-    // maybe_fork_scalars(): the dst = 0 side continues after this instruction on its own path.
-    const saved = dst;
-    setReg(env, insn.dst, scalarReg(outcome.forked));
-    pushBranch(env, env.insnIdx + 1, env.insnIdx);
-    setReg(env, insn.dst, saved);
+  if (outcome.forked && outcome.forkedInput) {
+    // maybe_fork_scalars(): the dst = 0 side is explored on its own path. This kernel pushes it
+    // to re-execute the instruction (the log shows "from N to N"); older ones resume after it.
+    setReg(env, insn.dst, scalarReg(FORK_REEXECUTES_INSN ? outcome.forkedInput : outcome.forked));
+    pushBranch(env, FORK_REEXECUTES_INSN ? env.insnIdx : env.insnIdx + 1, env.insnIdx);
   }
   setReg(env, insn.dst, scalarReg(outcome.result));
 }
@@ -258,8 +256,7 @@ function adjustPtrMinMaxVals(env: Env, insn: Insn, ptr: Reg, offReg: Reg, scalar
       reject(RULES.ptrArithOp, dstNo, ALU_STR[o]);
   }
   // pointer types carry no 32-bit bounds; keep the rest consistent
-  const synced = withReg(res, { s: regBoundsSync(markReg32Unbounded(res.s)), flags: res.flags & ~0 });
+  const synced = withReg(res, { s: regBoundsSync(markReg32Unbounded(res.s)) });
   checkRegSaneOffset(synced, typeStr);
   setReg(env, dstNo, synced);
-  void MEM_RDONLY;
 }

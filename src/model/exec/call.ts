@@ -7,7 +7,7 @@ import { newId, scratchReg } from '../env.ts';
 import { reject, VerifierReject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
 import type { Reg } from '../state/reg.ts';
-import { NOT_INIT, PTR_MAYBE_NULL, PTR_TRUSTED, isScalar, ptrReg, regIsNull, regStr, unknownScalar } from '../state/reg.ts';
+import { NOT_INIT, PTR_MAYBE_NULL, PTR_TRUSTED, isScalar, ptrReg, regStr, unknownScalar } from '../state/reg.ts';
 import { MAX_CALL_FRAMES, curFrame, newFrame } from '../state/state.ts';
 import { BPF_REG_SIZE, isSpilledScalar } from '../state/stack.ts';
 import { checkRegRead, setReg } from './regs.ts';
@@ -165,7 +165,6 @@ export function prepareFuncExit(env: Env): number {
 /** check_return_code() for the main program's BPF_EXIT. */
 export function checkReturnCode(env: Env): void {
   const r0 = checkRegRead(env, 0);
-  if (!env.profile.privileged && !isScalar(r0)) reject(RULES.exitLeaksAddr, 0);
   const range = returnRange(env.section.progType, env.section.expectedAttachTypeName);
   if (!range) return;
   if (!isScalar(r0)) reject(RULES.exitNotKnown, range.ctx, 'R0', regStr(r0));
@@ -192,4 +191,3 @@ export function checkCallEncoding(insn: Insn, jmp32: boolean): void {
   if (bad) reject(RULES.jmpReserved, 'BPF_CALL');
 }
 
-export const regIsNullValue = regIsNull;

@@ -2,14 +2,14 @@
 // which pointer types can be dereferenced, and the per-region checks for stack, context and
 // map values.
 import type { Insn } from '../../isa/insn.ts';
-import { BPF_LDX, BPF_ST, BPF_STX, insnClass } from '../../isa/insn.ts';
+import { BPF_STX, insnClass } from '../../isa/insn.ts';
 import * as op from '../../isa/opcodes.ts';
 import type { Env } from '../env.ts';
 import { newId } from '../env.ts';
 import { reject, VerifierReject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
 import type { Reg } from '../state/reg.ts';
-import { MEM_RDONLY, PTR_MAYBE_NULL, ptrReg, regStr, scalarReg, unknownScalar } from '../state/reg.ts';
+import { PTR_MAYBE_NULL, ptrReg, regStr, scalarReg, unknownScalar } from '../state/reg.ts';
 import { curFrame } from '../state/state.ts';
 import { checkRegRead, checkRegWrite, getReg, setReg } from './regs.ts';
 import { checkStackBounds, stackReadFixed, stackWriteFixed } from './stack-access.ts';
@@ -170,5 +170,3 @@ export function checkAtomic(env: Env, insn: Insn): void {
 
 const unknownScalarSized = (size: number): Reg => (size < 8 ? scalarReg(coerceRegToSize(unknownScalar().s, size as 1 | 2 | 4)) : unknownScalar());
 
-export const MEM_CLASSES = [BPF_LDX, BPF_ST, BPF_STX];
-void MEM_RDONLY;

@@ -5,7 +5,6 @@ import { scratchReg } from '../env.ts';
 import { reject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
 import type { Reg } from '../state/reg.ts';
-import { NOT_INIT } from '../state/reg.ts';
 import { curFrame } from '../state/state.ts';
 
 export function checkRegRead(env: Env, r: number): Reg {
@@ -28,8 +27,4 @@ export function getReg(env: Env, r: number): Reg {
 
 export function setReg(env: Env, r: number, v: Reg): void {
   curFrame(env.cur).regs[r] = v;
-}
-
-export function clearReg(env: Env, r: number): void {
-  curFrame(env.cur).regs[r] = NOT_INIT;
 }

@@ -29,7 +29,7 @@ export function checkStackBounds(env: Env, regno: number, reg: Reg, off: number,
   } else {
     const M = 1n << 29n;
     if (reg.s.smax >= M || reg.s.smin <= -M) {
-      throw new (class extends Error {})(`invalid unbounded variable-offset ${extra} stack R${regno}`);
+      reject(RULES.stackVarUnbounded, extra, regno);
     }
     minOff = Number(reg.s.smin) + off;
     maxOff = Number(reg.s.smax) + off + size;
@@ -71,17 +71,17 @@ export function stackWriteFixed(env: Env, frame: Frame, off: number, size: numbe
   const aligned = off % BPF_REG_SIZE === 0;
   if (value && aligned && value.type === 'scalar' && env.profile.privileged) {
     const fits = regWidth(value) <= 8 * size;
-    frame.stack[spi] = saveRegisterState(slot, fits ? value : { ...value, id: 0 }, size);
+    frame.stack[spi] = saveRegisterState(slot, fits ? value : { ...value, id: 0 }, size, env.profile.privileged);
     return;
   }
   if (!value && aligned && imm !== null && env.profile.privileged) {
-    frame.stack[spi] = saveRegisterState(slot, scalarReg(scalarKnown(BigInt.asUintN(64, BigInt(imm)))), size);
+    frame.stack[spi] = saveRegisterState(slot, scalarReg(scalarKnown(BigInt.asUintN(64, BigInt(imm)))), size, env.profile.privileged);
     return;
   }
   if (value && value.type !== 'scalar' && value.type !== 'not_init') {
     if (size !== BPF_REG_SIZE) reject(RULES.spillSize);
-    if (!isCurFrame && value.type === 'stack') throw new Error('cannot spill pointers to stack into stack frame of the caller');
-    frame.stack[spi] = saveRegisterState(slot, value, size);
+    if (!isCurFrame && value.type === 'stack') reject(RULES.spillFpToCaller);
+    frame.stack[spi] = saveRegisterState(slot, value, size, env.profile.privileged);
     return;
   }
   // a plain data write destroys any spilled register
@@ -97,12 +97,17 @@ export function stackWriteFixed(env: Env, frame: Frame, off: number, size: numbe
   };
 }
 
-function saveRegisterState(slot: StackSlot, reg: Reg, size: number): StackSlot {
+/** save_register_state(): the low `size` bytes become the spill; mark_stack_slot_misc() the rest. */
+function saveRegisterState(slot: StackSlot, reg: Reg, size: number, privileged: boolean): StackSlot {
   return setBytes(
     slot,
     (bytes) => {
       for (let i = BPF_REG_SIZE; i > BPF_REG_SIZE - size; i--) bytes[i - 1] = 'spill';
-      for (let i = BPF_REG_SIZE - size; i > 0; i--) if (bytes[i - 1] !== 'zero') bytes[i - 1] = 'misc';
+      for (let i = BPF_REG_SIZE - size; i > 0; i--) {
+        const b = bytes[i - 1];
+        if (b === 'zero' || (b === 'invalid' && privileged)) continue;
+        bytes[i - 1] = 'misc';
+      }
     },
     reg,
   );
