@@ -1,5 +1,8 @@
 // The context: fields the program type exposes, at the original pointer, with allowed sizes.
 
+struct val { long a; long b; };
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 4); __type(key, int); __type(value, struct val); } arr SEC(".maps");
+
 SEC("socket") __id("core.ctx.skb-len") __rule("core.ctx.invalid-access", "core.ctx.modified-pointer", "core.ctx.variable-offset")
 __success
 skb_len:
@@ -70,4 +73,46 @@ xdp_write_denied:
 	r2 = 0
 	*(u32 *)(r1 + 12) = r2
 	r0 = 2
+	exit
+
+SEC("tc") __id("core.ctx.same-insn-ctx-and-map-value") __rule("core.mem.same-insn-different-pointers")
+__description("one load reads the context on one path and a map value on the other (found by bpfspec fuzz --seed 11)")
+__failure __msg("same insn cannot be used with different pointers")
+same_insn_ctx_and_map_value:
+	r6 = r1
+	r7 = 0
+loop:
+	r3 = *(u32 *)(r6 + 12)
+	*(u32 *)(r10 - 8) = 1
+	r2 = r10
+	r2 += -8
+	r1 = arr ll
+	call bpf_map_lookup_elem
+	r6 = r0
+	r7 += 1
+	if r7 < 2 goto loop
+	r0 = 0
+	exit
+
+SEC("tc") __id("core.ctx.same-insn-stack-and-map-value") __rule("core.mem.same-insn-different-pointers")
+__description("stack and map value pointers need no per-instruction rewrite, so one store may serve both")
+__success __retval(0)
+same_insn_stack_and_map_value:
+	*(u64 *)(r10 - 16) = 0
+	r6 = r10
+	r6 += -16
+	r7 = 0
+loop:
+	*(u32 *)(r6 + 0) = 7
+	*(u32 *)(r10 - 8) = 1
+	r2 = r10
+	r2 += -8
+	r1 = arr ll
+	call bpf_map_lookup_elem
+	if r0 == 0 goto out
+	r6 = r0
+	r7 += 1
+	if r7 < 2 goto loop
+out:
+	r0 = 0
 	exit

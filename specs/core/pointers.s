@@ -135,3 +135,15 @@ unbounded_add:
 	r1 += r0
 	r0 = 0
 	exit
+
+SEC("socket") __id("core.ptr.mov32-zero-extends")
+__description("a 32-bit copy of a pointer is an unknown scalar, zero-extended: it never exceeds U32_MAX (found by bpfspec fuzz --seed 22)")
+__success __retval(0)
+mov32_zero_extends:
+	w2 = w1
+	if r2 > 0xffffffff goto bad
+	r0 = 0
+	exit
+bad:
+	r0 = r5
+	exit

@@ -28,14 +28,15 @@ const PUNCTS = [
 const isIdStart = (c: string): boolean => /[A-Za-z_$]/.test(c);
 const isId = (c: string): boolean => /[A-Za-z0-9_$]/.test(c);
 
-export function lex(text: string, file: string, lineBase = 1, colBase = 1): Token[] {
+/** `locAt`, when given, places each offset of `text` in another file (asm strings inside a C file). */
+export function lex(text: string, file: string, lineBase = 1, colBase = 1, locAt?: (offset: number) => SourceLoc): Token[] {
   const toks: Token[] = [];
   let i = 0;
   let line = lineBase;
   let lineStart = 0;
   let firstLine = true;
   let spaceBefore = false;
-  const loc = (at: number): SourceLoc => ({ file, line, col: at - lineStart + (firstLine ? colBase : 1) });
+  const loc = (at: number): SourceLoc => (locAt ? locAt(at) : { file, line, col: at - lineStart + (firstLine ? colBase : 1) });
   const push = (kind: TokKind, start: number, end: number, extra: Partial<Token> = {}): void => {
     toks.push({ kind, text: text.slice(start, end), loc: loc(start), start, end, spaceBefore, ...extra });
     spaceBefore = false;
@@ -136,8 +137,8 @@ export function lex(text: string, file: string, lineBase = 1, colBase = 1): Toke
         continue;
       }
     }
-    if (c === '.' && /[A-Za-z0-9_]/.test(text[i + 1] ?? '') && (toks.length === 0 || toks[toks.length - 1].kind === 'nl' || toks[toks.length - 1].text === ':')) {
-      // an assembler directive at the start of a line (.8byte)
+    if (c === '.' && /[A-Za-z0-9_]/.test(text[i + 1] ?? '') && (toks.length === 0 || toks[toks.length - 1].kind === 'nl' || toks[toks.length - 1].text === ':' || toks[toks.length - 1].text === ';')) {
+      // an assembler directive at the start of a line or statement (.8byte)
       const start = i;
       i++;
       while (i < text.length && isId(text[i])) i++;

@@ -48,10 +48,13 @@ export interface AsmOptions {
   /** Where the text sits inside a bigger file (an MDX code fence). */
   lineBase?: number;
   colBase?: number;
+  /** Where each offset of the text comes from, when it is not a contiguous piece of one file
+   * (a kernel selftest's asm strings); overrides lineBase/colBase. */
+  locAt?: (offset: number) => SourceLoc;
 }
 
 export function parseAsm(text: string, file: string, opts: AsmOptions): ParsedFile {
-  const toks = lex(text, file, opts.lineBase ?? 1, opts.colBase ?? 1);
+  const toks = lex(text, file, opts.lineBase ?? 1, opts.colBase ?? 1, opts.locAt);
   const c = new Cursor(toks);
   const pre = newPreamble();
   const decls = new PreambleParser(c, pre, opts.kernelTypes);

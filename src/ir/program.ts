@@ -23,7 +23,13 @@ export interface MapDef {
   vars?: GlobalVar[];
   initial?: Uint8Array;
   readonly?: boolean;
+  /** Only with Program.btf: the key/value type ids inside that BTF (libbpf passes them to map creation). */
+  btfKeyTypeId?: number;
+  btfValueTypeId?: number;
   loc: SourceLoc;
+  /** prog_flags beyond what the section implies (a selftest's __flag(BPF_F_TEST_...)). */
+  extraProgFlags?: number;
+  btf?: ProgramBtf;
 }
 
 export interface GlobalVar {
@@ -49,6 +55,19 @@ export interface Subprog {
   start: number;
 }
 
+/**
+ * BTF exactly as a front end received it (an ELF object's .BTF and .BTF.ext), handed to the
+ * kernel unchanged. Programs without it get BTF generated from `types`, `maps` and `subprogs`
+ * by the kernel back end.
+ */
+export interface ProgramBtf {
+  raw: Uint8Array;
+  /** One per subprogram: the BTF FUNC describing the subprogram starting at slot `insn`. */
+  funcInfo: { insn: number; typeId: number }[];
+  /** Offsets are into `raw`'s string section. */
+  lineInfo: { insn: number; fileNameOff: number; lineOff: number; line: number; col: number }[];
+}
+
 export interface Program {
   name: string;
   /** The libbpf SEC() name as written. */
@@ -66,4 +85,7 @@ export interface Program {
   /** Labels by slot index, for printing. */
   labels: Map<number, string>;
   loc: SourceLoc;
+  /** prog_flags beyond what the section implies (a selftest's __flag(BPF_F_TEST_...)). */
+  extraProgFlags?: number;
+  btf?: ProgramBtf;
 }

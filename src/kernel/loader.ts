@@ -167,7 +167,17 @@ export type KernelResult =
 // Constants
 
 const EPERM = 1;
+const EAGAIN = 11;
+const ENOMEM = 12;
+const EBUSY = 16;
 const ENOSPC = 28;
+/**
+ * Errors the kernel can return after the verifier accepted a program (JIT memory charged against
+ * bpf_jit_limit while earlier programs are still being freed by RCU, allocation failures). They
+ * are not verdicts: the load is retried, and if it keeps failing it is reported as refused.
+ */
+const TRANSIENT_AFTER_VERIFY = new Set([EPERM, EAGAIN, ENOMEM, EBUSY]);
+const TRANSIENT_RETRIES = 5;
 const LD_IMM64 = 0x18;
 const DEFAULT_INITIAL_LOG = 256 * 1024;
 const MIN_LOG = 4096;
@@ -343,8 +353,8 @@ export function loadProgram(req: KernelLoadRequest): KernelResult {
     // 2. Maps, their initial values, freezing.
     for (const [i, m] of req.maps.entries()) {
       let fd: number;
-      try {
-        fd = mapCreate({
+      const create = (withBtf: boolean): number =>
+        mapCreate({
           mapType: BPF_MAP_TYPE[m.type],
           keySize: m.keySize,
           valueSize: m.valueSize,
@@ -352,10 +362,21 @@ export function loadProgram(req: KernelLoadRequest): KernelResult {
           mapFlags: m.flags ?? 0,
           name: m.name,
           mapExtra: m.mapExtra ?? 0n,
-          btfFd: m.btfKeyTypeId !== undefined || m.btfValueTypeId !== undefined ? btfFd : 0,
-          btfKeyTypeId: m.btfKeyTypeId ?? 0,
-          btfValueTypeId: m.btfValueTypeId ?? 0,
+          btfFd: withBtf ? btfFd : 0,
+          btfKeyTypeId: withBtf ? (m.btfKeyTypeId ?? 0) : 0,
+          btfValueTypeId: withBtf ? (m.btfValueTypeId ?? 0) : 0,
         });
+      const hasBtf = m.btfKeyTypeId !== undefined || m.btfValueTypeId !== undefined;
+      try {
+        try {
+          fd = create(hasBtf);
+        } catch (e) {
+          // libbpf retries a map the kernel will not take with BTF without it (e.g. prog arrays
+          // on kernels whose map_check_btf is map_check_no_btf); if the map needed its BTF, the
+          // verifier says so later, as it would for a libbpf load.
+          if (!hasBtf || !(e instanceof BpfSyscallError)) throw e;
+          fd = create(false);
+        }
       } catch (e) {
         if (e instanceof BpfSyscallError) return refused('map_create', e.errno, `map ${i} '${m.name}' (${m.type}): ${e.message}`);
         throw e;
@@ -398,6 +419,7 @@ export function loadProgram(req: KernelLoadRequest): KernelResult {
     };
 
     // 4. Load, growing the log until it fits.
+    let retries = 0;
     for (;;) {
       const buf = new NativeMem(logSize);
       let out;
@@ -419,6 +441,13 @@ export function loadProgram(req: KernelLoadRequest): KernelResult {
         }
         return truncatedVerdict(req, common, log, out.logTrueSize, progFds);
       }
+      if (out.fd < 0 && TRANSIENT_AFTER_VERIFY.has(out.errno) && verifiedCleanly(log)) {
+        if (retries < TRANSIENT_RETRIES) {
+          sleepMs(20 << retries++);
+          continue;
+        }
+        return refused('prog_load', out.errno, `BPF_PROG_LOAD failed after the verifier accepted the program: ${errnoName(out.errno)} (${out.errno}), ${TRANSIENT_RETRIES} retries`, log);
+      }
       return finish(req, out.fd, out.errno, log);
     }
   } finally {
@@ -426,6 +455,16 @@ export function loadProgram(req: KernelLoadRequest): KernelResult {
     for (const fd of mapFds) closeFd(fd);
     if (btfFd >= 0) closeFd(btfFd);
   }
+}
+
+/** The log ends with the stats of a finished verification and no reason line before them. */
+function verifiedCleanly(log: string): boolean {
+  const parsed = parseVerifierLog(log);
+  return parsed.processedLine >= 0 && (parsed.lastMessage === null || /^\d+: /.test(parsed.lastMessage));
+}
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 type CommonAttr = Omit<Parameters<typeof progLoad>[0], 'logLevel' | 'logBuf'>;

@@ -35,6 +35,8 @@ export interface Env {
   prog: Program;
   section: SectionInfo;
   profile: Profile;
+  /** The modelled machine's nr_cpu_ids (see VerifyOptions.nrCpuIds). */
+  nrCpuIds: number;
   log: VLog;
   cur: VState;
   insnIdx: number;
@@ -42,6 +44,11 @@ export interface Env {
   stack: PendingBranch[];
   explored: Map<number, ExploredState[]>;
   prunePoints: Uint8Array; // 1 = prune point, 2 = force checkpoint
+  /**
+   * insn_aux_data[i].ptr_type: the pointer type (base type and flags) a load/store at slot i
+   * first dereferenced, on whichever path reached it first (save_aux_ptr_type).
+   */
+  auxPtrType: (string | null)[];
   /** Registers live before each instruction (bit i = Ri), from compute_live_registers. */
   liveRegsBefore: Uint16Array;
   insnProcessed: number;

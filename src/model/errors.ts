@@ -19,3 +19,6 @@ export function reject<A extends unknown[]>(rule: Rule<A>, ...args: A): never {
 
 /** An internal inconsistency of the model itself (never a verdict about the program). */
 export class ModelBug extends Error {}
+
+/** The program uses something the model does not cover yet: reported as "not modelled", never as a verdict. */
+export class ModelLimit extends Error {}

@@ -6,12 +6,17 @@ import type { Frame, VState } from './state/state.ts';
 import { BPF_REG_SIZE, SLOT_CHAR } from './state/stack.ts';
 import { formatScalar, formatScalarRanges, formatSnum, formatUnum } from './scalar/format.ts';
 import { tnumIsConst, tnumIsUnknown } from './scalar/tnum.ts';
+import { addConstDelta, baseId } from './exec/linked-scalars.ts';
 import type { Program } from '../ir/program.ts';
 
 const tnumStr = (v: bigint, m: bigint): string => `(0x${v.toString(16)}; 0x${m.toString(16)})`;
 
 export function formatReg(r: Reg, frame: Frame, prog: Program): string {
-  if (r.type === 'scalar') return formatScalar(r.s, { precise: r.precise, id: r.id });
+  if (r.type === 'scalar') {
+    // print_reg_state(): "id=%d" of the base id, then "%+d" of reg->off for BPF_ADD_CONST links
+    const delta = addConstDelta(r);
+    return formatScalar(r.s, { precise: r.precise, id: baseId(r.id), ...(delta !== undefined ? { addConstDelta: delta } : {}) });
+  }
   let out = regTypeStr(r.type, r.flags);
   if (r.type === 'arena') return out;
   if (r.type === 'stack') {

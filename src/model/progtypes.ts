@@ -4,6 +4,7 @@
 import type { BaseType } from './state/reg.ts';
 import { PTR_MAYBE_NULL } from './state/reg.ts';
 import type { ProgTypeName } from '../ir/sections.ts';
+import { ModelLimit } from './errors.ts';
 
 export interface CtxAccessInfo {
   ok: boolean;
@@ -92,7 +93,9 @@ export function ctxAccess(progType: ProgTypeName, off: number, size: number, wri
     case 'raw_tracepoint':
       return { ok: !write && off >= 0 && off < 8 * 12 && off % size === 0 };
     default:
-      return { ok: false };
+      // tracing (BTF-typed arguments), perf events, cgroup hooks, ...: a wrong "invalid access"
+      // would be a false claim about the kernel, so say what is missing instead
+      throw new ModelLimit(`context access of ${progType} programs is not modelled yet`);
   }
 }
 

@@ -6,6 +6,7 @@ import type { Reg } from './state/reg.ts';
 import type { Frame, VState } from './state/state.ts';
 import type { StackSlot } from './state/stack.ts';
 import { rangeWithin, tnumIn } from './scalar/prune.ts';
+import { addConstFlag, baseId, isAddConst } from './exec/linked-scalars.ts';
 
 export type Exactness = 'not_exact' | 'exact' | 'range_within';
 
@@ -19,6 +20,25 @@ class IdMap {
     if (!curId || this.used.has(curId)) return false;
     this.m.set(oldId, curId);
     this.used.add(curId);
+    return true;
+  }
+
+  /** Temporary ids stand in for a current scalar id of 0 (idmap->tmp_id_gen); they are
+   * above every real id and below the BPF_ADD_CONST flag bits. */
+  private tmpId = 2 ** 29;
+
+  /**
+   * check_scalar_ids(): an old scalar without an id is independent, anything matches it.
+   * Otherwise a current id of 0 gets a fresh temporary id (two independent current
+   * registers cannot satisfy one old link), the full ids (flag included) must map, and
+   * for BPF_ADD_CONST ids so must the base ids, so that `r3 = r2 + 10` in the old state
+   * is not matched by `r3 = r4 + 10` in the current one.
+   */
+  checkScalar(oldId: number, curId: number): boolean {
+    if (!oldId) return true;
+    const cur = curId || ++this.tmpId;
+    if (!this.check(oldId, cur)) return false;
+    if (isAddConst(oldId) && !this.check(baseId(oldId), baseId(cur))) return false;
     return true;
   }
 }
@@ -39,7 +59,12 @@ function regsafe(old: Reg, cur: Reg, ids: IdMap, exact: Exactness): boolean {
   if (old.type !== cur.type || old.flags !== cur.flags) return false;
   switch (old.type) {
     case 'scalar':
-      return ids.check(old.id, cur.id) && rangeWithin(old.s, cur.s) && tnumIn(old.s.varOff, cur.s.varOff);
+      // BPF_ADD_CONST links: the flag (32 or 64-bit add) must match when the old register is
+      // linked at all, and so must the delta when it carries one.
+      if (old.id && addConstFlag(old.id) !== addConstFlag(cur.id)) return false;
+      if (isAddConst(old.id) && old.off !== cur.off) return false;
+      if (!ids.checkScalar(old.id, cur.id)) return false;
+      return rangeWithin(old.s, cur.s) && tnumIn(old.s.varOff, cur.s.varOff);
     case 'map_key':
     case 'map_value':
     case 'mem':

@@ -38,7 +38,15 @@ export interface VerifyOptions {
   traceLimit?: number;
   /** Exploration bound; the kernel's is 1,000,000 processed instructions. */
   insnLimit?: number;
+  /**
+   * The kernel's nr_cpu_ids on the machine being modelled: bpf_get_smp_processor_id() returns
+   * [0, nr_cpu_ids - 1] (do_refine_retval_range). Default DEFAULT_NR_CPU_IDS; the Node side
+   * passes the running machine's value so the model and the kernel oracle agree.
+   */
+  nrCpuIds?: number;
 }
+
+export const DEFAULT_NR_CPU_IDS = 64;
 
 export interface VerifyResult {
   verdict: 'accept' | 'reject';
@@ -99,8 +107,8 @@ export function verifyProgram(prog: Program, opts: VerifyOptions = {}): VerifyRe
     insnIdx: 0, checkpoint: false, mayGotoDepth: 0, callbackUnrollDepth: 0, speculative: false,
   };
   const env: Env = {
-    prog, section, profile, log, cur: init, insnIdx: 0, prevInsnIdx: -1, stack: [], explored: new Map(), prunePoints: new Uint8Array(0),
-    liveRegsBefore: new Uint16Array(0), insnProcessed: 0, prevInsnProcessed: 0, jmpsProcessed: 0, prevJmpsProcessed: 0, totalStates: 0,
+    prog, section, profile, nrCpuIds: opts.nrCpuIds ?? DEFAULT_NR_CPU_IDS, log, cur: init, insnIdx: 0, prevInsnIdx: -1, stack: [], explored: new Map(), prunePoints: new Uint8Array(0),
+    auxPtrType: new Array<string | null>(prog.insns.length).fill(null), liveRegsBefore: new Uint16Array(0), insnProcessed: 0, prevInsnProcessed: 0, jmpsProcessed: 0, prevJmpsProcessed: 0, totalStates: 0,
     peakStates: 0, maxStatesPerInsn: 0, idGen: 0, scratch: { regs: new Set(), slots: new Set() }, subprogStackDepth: [],
     trace: opts.trace ? [] : null, traceLimit: opts.traceLimit ?? 5000,
   };

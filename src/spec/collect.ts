@@ -1,24 +1,10 @@
-// Finding examples: every program in specs/**/*.s, and every ```bpf fence inside an
-// <Example id="..."> element of content/**/*.mdx. A broken example is an error with its
+// Examples from BPF assembly: every program of a specs/**/*.s file, and every ```bpf fence inside
+// an <Example id="..."> element of content/**/*.mdx. A broken example is an error with its
 // file:line:col, never a silent skip.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { parseAsm } from '../asm/parse.ts';
 import { SourceError } from '../asm/errors.ts';
 import { asmOptions } from './resolve.ts';
 import { toExample, type Example } from './example.ts';
-
-export function listFiles(paths: string[]): string[] {
-  const out: string[] = [];
-  const walk = (p: string): void => {
-    const st = statSync(p);
-    if (st.isDirectory()) {
-      for (const e of readdirSync(p).sort()) if (!e.startsWith('.') && e !== 'node_modules') walk(join(p, e));
-    } else if (/\.(s|mdx)$/.test(p)) out.push(p);
-  };
-  for (const p of paths) walk(p);
-  return out;
-}
 
 export function examplesFromAsmFile(path: string, text: string): Example[] {
   const pf = parseAsm(text, path, asmOptions());
@@ -75,20 +61,4 @@ export function examplesFromMdx(path: string, text: string): Example[] {
     }
   });
   return out;
-}
-
-export function collectExamples(paths: string[], root = process.cwd()): Example[] {
-  const all: Example[] = [];
-  for (const f of listFiles(paths)) {
-    const rel = relative(root, f) || f;
-    const text = readFileSync(f, 'utf8');
-    all.push(...(f.endsWith('.mdx') ? examplesFromMdx(rel, text) : examplesFromAsmFile(rel, text)));
-  }
-  const ids = new Map<string, Example>();
-  for (const e of all) {
-    const prev = ids.get(e.id);
-    if (prev) throw new SourceError({ file: e.file, line: e.line, col: e.col }, `duplicate example id "${e.id}" (first at ${prev.file}:${prev.line})`);
-    ids.set(e.id, e);
-  }
-  return all;
 }

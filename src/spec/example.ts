@@ -9,7 +9,8 @@ import type { Program } from '../ir/program.ts';
 import { isProfileName, type ProfileName } from '../model/profile.ts';
 
 export interface Expectation {
-  verdict: 'accept' | 'reject';
+  /** null: nothing documented (a plain ELF object given to `bpfspec verify`); only the verdict is reported. */
+  verdict: 'accept' | 'reject' | null;
   /** Ordered substrings of the log; `{{regex}}` islands are regular expressions. */
   msgs: string[];
   notMsgs: string[];
@@ -31,6 +32,13 @@ export interface Example {
   description: string | null;
   /** Why the kernel cannot confirm this example (e.g. a kfunc the kernel lacks). */
   modelOnly: string | null;
+  /** Documented expectations no back end checks, each with the reason (a selftest's __xlated, __jited...). */
+  unchecked?: string[];
+  /**
+   * C source text of each slot, indexed like program.srcLocs (ELF objects with BTF line info);
+   * `verify` shows the failing slot's line with its srcLocs entry.
+   */
+  sourceLines?: (string | null)[];
 }
 
 const KNOWN = new Set(['__success', '__failure', '__msg', '__not_msg', '__retval', '__log_level', '__description', '__id', '__rule', '__profile', '__model_only']);

@@ -77,3 +77,41 @@ describe('bpfspec check', () => {
     expect(cli(['check', f, '--format', 'junit']).stdout).toContain('<testsuite name="bpfspec" tests="1" failures="0">');
   });
 });
+
+describe('bpfspec verify --kernel', () => {
+  it('reports the kernel side (or says it skipped) and whether model and kernel agree', () => {
+    const r = cli(['verify', tmp('k.s', GOOD), '--kernel', '--json']);
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout) as { programs: { kernel: Record<string, unknown> | null; model_kernel_agree: boolean | null; rule: string | null; rule_page: string | null }[] };
+    const p = j.programs[0];
+    expect(p.rule).toBe('core.reg.read-uninit');
+    expect(p.rule_page).toBe('/rules/core.reg.read-uninit/');
+    if (p.kernel === null) {
+      expect(r.stderr).toMatch(/kernel back end skipped: /);
+    } else {
+      expect(Object.keys(p.kernel)).toEqual(expect.arrayContaining(['verdict', 'error', 'errno', 'insn_processed', 'verification_time_us']));
+      expect(p.kernel).toMatchObject({ verdict: 'reject', error: 'R0 !read_ok' });
+      expect(p.model_kernel_agree).toBe(true);
+    }
+  });
+  it('skips the kernel in one line when it is unavailable', () => {
+    const r = spawnSync(process.execPath, ['src/cli/main.ts', 'verify', tmp('k2.s', GOOD), '--kernel'], { encoding: 'utf8', env: { ...process.env, BPFSPEC_KERNEL: '0' } });
+    expect(r.status).toBe(0);
+    expect(r.stderr.trim()).toBe('bpfspec: kernel back end skipped: kernel back end disabled by BPFSPEC_KERNEL=0');
+  });
+});
+
+describe('bpfspec fuzz', () => {
+  it('is reproducible from its seed and reports counts as JSON', () => {
+    const run = (): { programs: number; counts: Record<string, number>; modelVerdicts: { accept: number; reject: number } } =>
+      JSON.parse(cli(['fuzz', '--seed', '7', '--count', '40', '--json']).stdout) as never;
+    const a = run();
+    expect(a.programs).toBe(40);
+    expect(a.modelVerdicts.accept + a.modelVerdicts.reject).toBe(40);
+    expect(run()).toMatchObject({ counts: a.counts, modelVerdicts: a.modelVerdicts });
+  });
+  it('rejects unknown features and bad numbers with exit 2', () => {
+    expect(cli(['fuzz', '--features', 'alu,nope']).status).toBe(2);
+    expect(cli(['fuzz', '--count', 'x']).status).toBe(2);
+  });
+});

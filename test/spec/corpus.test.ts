@@ -1,7 +1,8 @@
 // The spec corpus is the main test of the model: every example's documented outcome must
 // match the model, and (where this machine's kernel can load programs) the kernel too.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { collectExamples } from '../../src/spec/collect.ts';
+import { collectExamples } from '../../src/spec/sources.ts';
 import { checkExample } from '../../src/spec/runner.ts';
 import { kernelCheck } from '../../src/spec/kernel-check.ts';
 import { kernelStatus } from '../../src/kernel/loader.ts';
@@ -48,6 +49,19 @@ describe('spec corpus: model', () => {
     });
     expect(bad).toEqual([]);
   }, 120_000);
+});
+
+describe('spec corpus: confirmations', () => {
+  // `bpfspec check --kernel --record` writes specs/confirmations.json; the site shows the release.
+  const confirmations = JSON.parse(readFileSync('specs/confirmations.json', 'utf8')) as Record<string, { release: string; verdict: string; error: string | null }>;
+  it('every example the kernel can load is recorded as confirmed, with the documented verdict', () => {
+    const missing = examples.filter((e) => !e.modelOnly && confirmations[e.id]?.verdict !== e.expected.verdict).map((e) => e.id);
+    expect(missing, 'run: npm run bpfspec -- check --kernel --record').toEqual([]);
+  });
+  it('records no example that no longer exists', () => {
+    const ids = new Set(examples.map((e) => e.id));
+    expect(Object.keys(confirmations).filter((id) => !ids.has(id))).toEqual([]);
+  });
 });
 
 describe.skipIf(!kstatus.available)(`spec corpus: kernel (${kstatus.available ? kstatus.release : kstatus.reason})`, () => {

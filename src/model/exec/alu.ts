@@ -6,13 +6,14 @@ import { BPF_ALU, BPF_ALU64, insnClass } from '../../isa/insn.ts';
 import * as op from '../../isa/opcodes.ts';
 import type { Env } from '../env.ts';
 import { newId } from '../env.ts';
+import { linkAfterAlu, linkBeforeCopy } from './linked-scalars.ts';
 import { reject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
 import type { Reg } from '../state/reg.ts';
 import { PTR_MAYBE_NULL, isPointer, regStr, scalarReg, unknownScalar, withReg } from '../state/reg.ts';
 import { checkRegRead, checkRegWrite, getReg, setReg } from './regs.ts';
 import { FORK_REEXECUTES_INSN, scalarAluOutcome, type AluOp } from '../scalar/alu.ts';
-import { S64_MAX, S64_MIN, U64_MAX, markReg32Unbounded, regBoundsSync, scalarKnown, scalarUnknown, type ScalarBounds } from '../scalar/scalar.ts';
+import { S64_MAX, S64_MIN, U64_MAX, markReg32Unbounded, regBoundsSync, scalarKnown, scalarURange, scalarUnknown, type ScalarBounds } from '../scalar/scalar.ts';
 import { tnumAdd, tnumIsConst, tnumSub } from '../scalar/tnum.ts';
 import { pushBranch } from '../explore-stack.ts';
 
@@ -24,15 +25,12 @@ const OP_NAME: Record<number, AluOp> = {
   0x00: 'add', 0x10: 'sub', 0x20: 'mul', 0x30: 'div', 0x40: 'or', 0x50: 'and', 0x60: 'lsh', 0x70: 'rsh', 0x90: 'mod', 0xa0: 'xor', 0xc0: 'arsh',
 };
 
-/** assign_scalar_id_before_mov(): link a copied scalar to its source so branches narrow both. */
+/** assign_scalar_id_before_mov() on register `r`: see linkBeforeCopy(). */
 function assignScalarIdBeforeMov(env: Env, r: number): Reg {
   const src = getReg(env, r);
-  if (src.type === 'scalar' && src.id === 0 && !tnumIsConst(src.s.varOff)) {
-    const linked = withReg(src, { id: newId(env) });
-    setReg(env, r, linked);
-    return linked;
-  }
-  return src;
+  const linked = linkBeforeCopy(env, src);
+  if (linked !== src) setReg(env, r, linked);
+  return linked;
 }
 
 export function checkAluOp(env: Env, insn: Insn): void {
@@ -86,15 +84,17 @@ export function checkAluOp(env: Env, insn: Insn): void {
           setReg(env, insn.dst, unknownScalar());
         }
       } else {
-        // 32-bit moves of pointers give unknown scalars (privileged; unprivileged is rejected).
+        // 32-bit moves of pointers give unknown scalars (privileged; unprivileged is rejected),
+        // zero-extended like every 32-bit result: [0, U32_MAX].
         if (src.type === 'scalar') {
           const aop: AluOp = insn.off === 0 ? 'mov' : insn.off === 8 ? 'movsx8' : 'movsx16';
           const res = scalarAluOutcome(aop, src.s, src.s, false).result;
-          const fits = src.s.umax <= 0xffffffffn && insn.off === 0;
+          // w = w links when the value fits 32 bits; w = (s8/s16)w when no sign extension happens
+          const fits = insn.off === 0 ? src.s.umax <= 0xffffffffn : src.s.umax < 1n << BigInt(insn.off - 1);
           const linked = fits ? assignScalarIdBeforeMov(env, insn.src) : src;
           setReg(env, insn.dst, scalarReg(res, fits ? linked.id : 0));
         } else {
-          setReg(env, insn.dst, unknownScalar());
+          setReg(env, insn.dst, scalarReg(scalarURange(0n, 0xffffffffn)));
         }
       }
     } else {
@@ -162,7 +162,9 @@ function adjustRegMinMaxVals(env: Env, insn: Insn): void {
     setReg(env, insn.dst, scalarReg(FORK_REEXECUTES_INSN ? outcome.forkedInput : outcome.forked));
     pushBranch(env, FORK_REEXECUTES_INSN ? env.insnIdx : env.insnIdx + 1, env.insnIdx);
   }
-  setReg(env, insn.dst, scalarReg(outcome.result));
+  // the linked-register bookkeeping at the end of adjust_reg_min_max_vals()
+  const link = linkAfterAlu(env, insn, dst, src);
+  setReg(env, insn.dst, withReg(scalarReg(outcome.result, link.id), { off: link.off }));
 }
 
 function checkRegSaneOffset(reg: Reg, typeStr: string): void {

@@ -4,10 +4,10 @@ import type { Insn } from '../../isa/insn.ts';
 import * as op from '../../isa/opcodes.ts';
 import type { Env } from '../env.ts';
 import { newId, scratchReg } from '../env.ts';
-import { reject, VerifierReject } from '../errors.ts';
+import { ModelLimit, reject, VerifierReject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
 import type { Reg } from '../state/reg.ts';
-import { NOT_INIT, PTR_MAYBE_NULL, PTR_TRUSTED, isScalar, ptrReg, regStr, unknownScalar } from '../state/reg.ts';
+import { NOT_INIT, PTR_MAYBE_NULL, PTR_TRUSTED, isScalar, ptrReg, regStr, scalarReg, unknownScalar } from '../state/reg.ts';
 import { MAX_CALL_FRAMES, curFrame, newFrame } from '../state/state.ts';
 import { BPF_REG_SIZE, isSpilledScalar } from '../state/stack.ts';
 import { checkRegRead, setReg } from './regs.ts';
@@ -15,12 +15,12 @@ import { checkStackBounds, stackRangeInitialized } from './stack-access.ts';
 import { helperAllowed, helperById, type HelperArg } from '../../catalog/helpers.ts';
 import { kernelHelperName } from '../../catalog/kernel-types.ts';
 import { returnRange } from '../progtypes.ts';
-import { S64_MAX, S64_MIN } from '../scalar/scalar.ts';
+import { S64_MAX, S64_MIN, scalarFrom } from '../scalar/scalar.ts';
 import { tnumIsConst } from '../scalar/tnum.ts';
 import { formatFrameState } from '../print-state.ts';
 
 /** The model does not cover this program; never a verdict. */
-export class ModelLimit extends Error {}
+export { ModelLimit };
 
 const MEM_TYPES = 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_';
 
@@ -51,6 +51,7 @@ export function checkHelperCall(env: Env, insn: Insn): void {
   switch (proto.ret) {
     case 'integer':
       setReg(env, 0, unknownScalar());
+      refineRetvalRange(env, id);
       break;
     case 'void':
       break;
@@ -68,6 +69,19 @@ export function checkHelperCall(env: Env, insn: Insn): void {
       break;
   }
 }
+
+/**
+ * do_refine_retval_range(): helpers whose integer result the verifier knows more about.
+ * bpf_get_smp_processor_id() is a CPU number, [0, nr_cpu_ids - 1] on the loading machine.
+ */
+function refineRetvalRange(env: Env, helperId: number): void {
+  if (helperId === BPF_FUNC_get_smp_processor_id) {
+    const max = BigInt(env.nrCpuIds - 1);
+    setReg(env, 0, scalarReg(scalarFrom({ umin: 0n, umax: max, smin: 0n, smax: max, u32min: 0n, u32max: max, s32min: 0n, s32max: max })));
+  }
+}
+
+const BPF_FUNC_get_smp_processor_id = 8;
 
 function checkHelperArg(env: Env, regno: number, reg: Reg, arg: HelperArg, mapIdx: number | undefined, constKey: bigint | null): bigint | null {
   switch (arg) {

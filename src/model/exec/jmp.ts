@@ -12,8 +12,9 @@ import { PTR_MAYBE_NULL, PTR_TRUSTED, PTR_UNTRUSTED, isPointer, scalarReg, withR
 import type { VState } from '../state/state.ts';
 import { checkRegRead } from './regs.ts';
 import { pushBranch } from '../explore-stack.ts';
+import { LinkedRegs, collectLinkedRegs, syncLinkedRegs } from './linked-scalars.ts';
 import { isBranchTaken, kernelBranchOutcome, flipOpcode, type JmpOp } from '../scalar/branch.ts';
-import { scalarKnown, type ScalarBounds } from '../scalar/scalar.ts';
+import { scalarKnown } from '../scalar/scalar.ts';
 import { tnumIsConst, tnumSubreg } from '../scalar/tnum.ts';
 
 const JMP_OP: Record<number, JmpOp> = {
@@ -39,7 +40,7 @@ function isRegConst(r: Reg, is32: boolean): boolean {
 }
 
 /** is_branch_taken(): 1 always, 0 never, -1 unknown. */
-function branchTaken(a: Reg, b: Reg, jop: JmpOp, is32: boolean): 1 | 0 | -1 {
+function branchTaken(a: Reg, b: Reg, jop: JmpOp, is32: boolean, sameReg: boolean): 1 | 0 | -1 {
   if (isPointer(a) || isPointer(b)) {
     let p = a;
     let s = b;
@@ -57,7 +58,7 @@ function branchTaken(a: Reg, b: Reg, jop: JmpOp, is32: boolean): 1 | 0 | -1 {
     if (o === 'jne') return 1;
     return -1;
   }
-  return isBranchTaken(jop, a.s, b.s, is32);
+  return isBranchTaken(jop, a.s, b.s, is32, { sameReg });
 }
 
 /** Apply `f` to every register and spilled register of every frame of a state. */
@@ -79,12 +80,6 @@ function markPtrOrNull(st: VState, id: number, isNull: boolean): void {
   if (isNull) st.refs = st.refs.filter((ref) => ref.id !== id);
 }
 
-/** sync_linked_regs(): scalars sharing an id take the narrowed range. */
-function syncLinked(st: VState, id: number, s: ScalarBounds): void {
-  if (!id) return;
-  forEachReg(st, (r) => (r.type === 'scalar' && r.id === id ? { ...r, s } : r));
-}
-
 export function checkCondJmp(env: Env, insn: Insn): number {
   const o = op.bpfOp(insn.code);
   const is32 = insnClass(insn.code) === BPF_JMP32;
@@ -99,14 +94,20 @@ export function checkCondJmp(env: Env, insn: Insn): number {
     src = scalarReg(scalarKnown(BigInt.asUintN(64, BigInt(insn.imm))));
   }
   const jop = JMP_OP[o];
-  const pred = branchTaken(dst, src, jop, is32);
+  // `if rX op rX`: reg_set_min_max() refines one register through two aliases
+  const sameReg = isX && insn.src === insn.dst;
+  const pred = branchTaken(dst, src, jop, is32, sameReg);
   const target = env.insnIdx + insn.off + 1;
   if (pred === 1) return target;
   if (pred === 0) return env.insnIdx + 1;
+  // collect_linked_regs() runs on this branch before the other one is pushed.
+  const linked = new LinkedRegs();
+  if (isX && src.type === 'scalar' && src.id) collectLinkedRegs(env, env.cur, src.id, linked);
+  if (dst.type === 'scalar' && dst.id) collectLinkedRegs(env, env.cur, dst.id, linked);
   const other = pushBranch(env, target, env.insnIdx);
   const cur = env.cur;
   if (dst.type === 'scalar' && src.type === 'scalar') {
-    const outcome = kernelBranchOutcome(jop, dst.s, src.s, is32);
+    const outcome = kernelBranchOutcome(jop, dst.s, src.s, is32, { sameReg });
     const t = outcome.taken;
     const f = outcome.fallthrough;
     const oreg = other.frames[other.curframe].regs;
@@ -119,14 +120,17 @@ export function checkCondJmp(env: Env, insn: Insn): number {
       creg[insn.dst] = { ...creg[insn.dst], s: f.dst };
       if (isX) creg[insn.src] = { ...creg[insn.src], s: f.src };
     }
-    if (isX && src.id) {
-      syncLinked(cur, src.id, creg[insn.src].s);
-      syncLinked(other, src.id, oreg[insn.src].s);
-    }
-    if (dst.id) {
-      syncLinked(cur, dst.id, creg[insn.dst].s);
-      syncLinked(other, dst.id, oreg[insn.dst].s);
-    }
+  }
+  // sync_linked_regs(): source first, then destination, on both branches. The ids are read
+  // again: collecting may have unlinked a register when the set overflowed.
+  const liveRegs = cur.frames[cur.curframe].regs;
+  if (isX && liveRegs[insn.src].type === 'scalar' && liveRegs[insn.src].id) {
+    syncLinkedRegs(cur, insn.src, linked);
+    syncLinkedRegs(other, insn.src, linked);
+  }
+  if (liveRegs[insn.dst].type === 'scalar' && liveRegs[insn.dst].id) {
+    syncLinkedRegs(cur, insn.dst, linked);
+    syncLinkedRegs(other, insn.dst, linked);
   }
   if (!is32 && !isX && insn.imm === 0 && (jop === 'jeq' || jop === 'jne') && dst.flags & PTR_MAYBE_NULL) {
     markPtrOrNull(cur, dst.id, jop === 'jne');

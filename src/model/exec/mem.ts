@@ -13,6 +13,7 @@ import { PTR_MAYBE_NULL, ptrReg, regStr, scalarReg, unknownScalar } from '../sta
 import { curFrame } from '../state/state.ts';
 import { checkRegRead, checkRegWrite, getReg, setReg } from './regs.ts';
 import { checkStackBounds, stackReadFixed, stackWriteFixed } from './stack-access.ts';
+import { saveAuxPtrType } from './aux-ptr-type.ts';
 import { ctxAccess } from '../progtypes.ts';
 import { coerceRegToSize, coerceRegToSizeSx, scalarKnown } from '../scalar/scalar.ts';
 import { tnumAdd, tnumConst, tnumIsAligned, tnumIsConst } from '../scalar/tnum.ts';
@@ -21,17 +22,29 @@ type Access = 'read' | 'write';
 
 const tnumText = (r: Reg): string => (tnumIsConst(r.s.varOff) ? BigInt.asIntN(64, r.s.varOff.value).toString() : `(0x${r.s.varOff.value.toString(16)}; 0x${r.s.varOff.mask.toString(16)})`);
 
-/** check_ptr_alignment(): stack accesses are always strict; others are not on x86. */
-function checkAlignment(reg: Reg, off: number, size: number): void {
-  if (reg.type !== 'stack' || size === 1) return;
+/**
+ * check_ptr_alignment(): stack accesses are always strict; others only when the access asks
+ * for it (atomics: strict_alignment_once) since x86 has efficient unaligned access. The
+ * message names the pointer kind only for the exact, flag-free types the kernel's switch lists.
+ */
+function checkAlignment(reg: Reg, off: number, size: number, strictOnce: boolean): void {
+  if (reg.type === 'stack') {
+    if (size === 1) return;
+    const regOff = tnumAdd(reg.s.varOff, tnumConst(BigInt.asUintN(64, BigInt(reg.off + off))));
+    if (!tnumIsAligned(regOff, BigInt(size))) reject(RULES.stackMisaligned, tnumText(reg), reg.off, off, size);
+    return;
+  }
+  if (!strictOnce || size === 1) return;
   const regOff = tnumAdd(reg.s.varOff, tnumConst(BigInt.asUintN(64, BigInt(reg.off + off))));
-  if (!tnumIsAligned(regOff, BigInt(size))) reject(RULES.stackMisaligned, tnumText(reg), reg.off, off, size);
+  if (!tnumIsAligned(regOff, BigInt(size))) reject(RULES.misaligned, reg.flags === 0 ? (POINTER_DESC[reg.type] ?? '') : '', tnumText(reg), reg.off, off, size);
 }
 
+const POINTER_DESC: Partial<Record<string, string>> = { map_key: 'key ', map_value: 'value ', ctx: 'context ', flow_keys: 'flow keys ', socket: 'sock ', sock_common: 'sock_common ', tcp_sock: 'tcp_sock ', xdp_sock: 'xdp_sock ' };
+
 /** check_mem_access(): returns the loaded value for reads. */
-export function checkMemAccess(env: Env, regno: number, off: number, size: number, kind: Access, value: Reg | null, imm: number | null, signExt: boolean): Reg | null {
+export function checkMemAccess(env: Env, regno: number, off: number, size: number, kind: Access, value: Reg | null, imm: number | null, signExt: boolean, strictAlignOnce = false): Reg | null {
   const reg = getReg(env, regno);
-  checkAlignment(reg, off, size);
+  checkAlignment(reg, off, size, strictAlignOnce);
   off += reg.off;
   let loaded: Reg | null = null;
   switch (reg.type) {
@@ -124,7 +137,9 @@ export function checkLoad(env: Env, insn: Insn): void {
   checkRegRead(env, insn.src);
   checkRegWrite(env, insn.dst);
   const size = op.sizeBytes(op.bpfSize(insn.code));
+  const ptr = curFrame(env.cur).regs[insn.src];
   const v = checkMemAccess(env, insn.src, insn.off, size, 'read', null, null, op.bpfMode(insn.code) === op.BPF_MEMSX);
+  saveAuxPtrType(env, ptr, true);
   setReg(env, insn.dst, v ?? unknownScalar());
 }
 
@@ -133,40 +148,66 @@ export function checkStore(env: Env, insn: Insn): void {
   const size = op.sizeBytes(op.bpfSize(insn.code));
   if (insnClass(insn.code) === BPF_STX) {
     const v = checkRegRead(env, insn.src);
-    checkRegRead(env, insn.dst);
+    const ptr = checkRegRead(env, insn.dst);
     checkMemAccess(env, insn.dst, insn.off, size, 'write', v, null, false);
+    saveAuxPtrType(env, ptr, false);
   } else {
-    checkRegRead(env, insn.dst);
+    const ptr = checkRegRead(env, insn.dst);
     checkMemAccess(env, insn.dst, insn.off, size, 'write', null, insn.imm, false);
+    saveAuxPtrType(env, ptr, false);
   }
 }
 
-/** BPF_STX | BPF_ATOMIC: the location is read and written; fetch variants load the old value. */
+/** atomic_ptr_type_ok(): no atomics on the context, packets or sockets (their accesses are rewritten). */
+function atomicPtrTypeOk(reg: Reg): boolean {
+  if (reg.type === 'ctx' && reg.flags === 0) return false;
+  return !['pkt', 'pkt_meta', 'flow_keys', 'sock_common', 'socket', 'tcp_sock', 'xdp_sock'].includes(reg.type);
+}
+
+/** BPF_STX | BPF_ATOMIC (check_atomic): load-acquire, store-release, and read-modify-write. */
 export function checkAtomic(env: Env, insn: Insn): void {
   const size = op.sizeBytes(op.bpfSize(insn.code));
   if (insn.imm === op.BPF_LOAD_ACQ) {
+    const ptr = getReg(env, insn.src);
+    if (!atomicPtrTypeOk(ptr)) reject(RULES.atomicLoadPtrType, insn.src, regStr(ptr));
     checkRegRead(env, insn.src);
     checkRegWrite(env, insn.dst);
-    setReg(env, insn.dst, checkMemAccess(env, insn.src, insn.off, size, 'read', null, null, false) ?? unknownScalar());
+    const v = checkMemAccess(env, insn.src, insn.off, size, 'read', null, null, false, true);
+    saveAuxPtrType(env, ptr, false);
+    setReg(env, insn.dst, v ?? unknownScalar());
     return;
   }
   if (insn.imm === op.BPF_STORE_REL) {
+    const ptr = getReg(env, insn.dst);
+    if (!atomicPtrTypeOk(ptr)) reject(RULES.atomicStorePtrType, insn.dst, regStr(ptr));
     const v = checkRegRead(env, insn.src);
     checkRegRead(env, insn.dst);
-    checkMemAccess(env, insn.dst, insn.off, size, 'write', v, null, false);
+    checkMemAccess(env, insn.dst, insn.off, size, 'write', v, null, false, true);
+    saveAuxPtrType(env, ptr, false);
     return;
   }
+  checkAtomicRmw(env, insn, size);
+}
+
+/**
+ * check_atomic_rmw(): the old value is read (into the fetch register: src, or R0 for cmpxchg,
+ * which is first marked unknown — so a fetch register that is also the address register loses
+ * its pointer before the access), then the location is written with an unknown value.
+ */
+function checkAtomicRmw(env: Env, insn: Insn, size: number): void {
   checkRegRead(env, insn.src);
   checkRegRead(env, insn.dst);
   if (insn.imm === op.BPF_CMPXCHG) checkRegRead(env, 0);
-  const loaded = checkMemAccess(env, insn.dst, insn.off, size, 'read', null, null, false);
-  checkMemAccess(env, insn.dst, insn.off, size, 'write', unknownScalar(), null, false);
-  const fetchReg = insn.imm === op.BPF_CMPXCHG ? 0 : insn.imm & op.BPF_FETCH ? insn.src : -1;
-  if (fetchReg >= 0) {
-    checkRegWrite(env, fetchReg);
-    setReg(env, fetchReg, loaded && loaded.type === 'scalar' ? unknownScalarSized(size) : unknownScalar());
+  const ptr = getReg(env, insn.dst);
+  if (!atomicPtrTypeOk(ptr)) reject(RULES.atomicStorePtrType, insn.dst, regStr(ptr));
+  const loadReg = insn.imm === op.BPF_CMPXCHG ? 0 : insn.imm & op.BPF_FETCH ? insn.src : -1;
+  if (loadReg >= 0) {
+    checkRegWrite(env, loadReg);
+    setReg(env, loadReg, unknownScalar());
   }
+  const loaded = checkMemAccess(env, insn.dst, insn.off, size, 'read', null, null, false, true);
+  if (loadReg >= 0) setReg(env, loadReg, loaded ?? unknownScalar());
+  checkMemAccess(env, insn.dst, insn.off, size, 'write', unknownScalar(), null, false, true);
 }
 
-const unknownScalarSized = (size: number): Reg => (size < 8 ? scalarReg(coerceRegToSize(unknownScalar().s, size as 1 | 2 | 4)) : unknownScalar());
 

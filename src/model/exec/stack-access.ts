@@ -12,6 +12,7 @@ import type { SlotByte, StackSlot } from '../state/stack.ts';
 import { BPF_REG_SIZE, EMPTY_SLOT, MAX_BPF_STACK, isSpilled, slotIsSpecial } from '../state/stack.ts';
 import { scalarKnown } from '../scalar/scalar.ts';
 import { tnumIsConst } from '../scalar/tnum.ts';
+import { linkSpillSource } from './linked-scalars.ts';
 
 const tnumText = (r: Reg): string => `(0x${r.s.varOff.value.toString(16)}; 0x${r.s.varOff.mask.toString(16)})`;
 
@@ -71,7 +72,7 @@ export function stackWriteFixed(env: Env, frame: Frame, off: number, size: numbe
   const aligned = off % BPF_REG_SIZE === 0;
   if (value && aligned && value.type === 'scalar' && env.profile.privileged) {
     const fits = regWidth(value) <= 8 * size;
-    frame.stack[spi] = saveRegisterState(slot, fits ? value : { ...value, id: 0 }, size, env.profile.privileged);
+    frame.stack[spi] = saveRegisterState(slot, fits ? linkSpillSource(env, value) : { ...value, id: 0 }, size, env.profile.privileged);
     return;
   }
   if (!value && aligned && imm !== null && env.profile.privileged) {

@@ -981,3 +981,21 @@ export function concreteAlu(op: AluOp, dst: bigint, src: bigint, is64: boolean):
 export function aluImm(imm: number | bigint): ScalarBounds {
   return scalarKnown(BigInt.asIntN(32, BigInt(imm)));
 }
+
+/**
+ * The arithmetic sync_linked_regs() applies to a register linked to `known` with a
+ * constant delta (BPF_ADD_CONST): the kernel copies `known`, then adds a fake known
+ * register holding `delta` with scalar32_min_max_add(), scalar_min_max_add() and
+ * tnum_add(); when either side of the link came from an alu32 add it zero-extends
+ * (zext_32_to_64) before the final reg_bounds_sync(). No sanity check follows.
+ */
+export function scalarAddLinkDelta(known: ScalarBounds, delta: bigint, zext: boolean): ScalarBounds {
+  const d = thaw(known);
+  const fake = scalarKnown(BigInt.asUintN(64, delta));
+  scalar32Add(d, fake);
+  scalar64Add(d, fake);
+  d.varOff = tnumAdd(d.varOff, fake.varOff);
+  if (zext) mZext32To64(d);
+  mRegBoundsSync(d);
+  return freeze(d);
+}
