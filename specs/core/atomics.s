@@ -78,3 +78,13 @@ __failure __msg("BPF_ATOMIC loads from R1 ctx is not allowed")
 load_acquire_ctx:
 	r0 = load_acquire((u32 *)(r1 + 0))
 	exit
+
+SEC("socket") __id("core.atomic.misaligned-constant-address") __rule("core.mem.misaligned")
+__description("a known address prints like a register value: decimal up to 65535, hex above (found by bpfspec fuzz --seed 103)")
+__failure __msg("misaligned access off 0xfffffffffffffffd+0+0 size 8")
+misaligned_constant_address:
+	r1 = -3
+	r2 = 1
+	lock *(u64 *)(r1 + 0) += r2
+	r0 = 0
+	exit

@@ -34,7 +34,7 @@ export function parseOne(text: string, file: string): Program {
 }
 
 /** Model options a fuzz run overrides (tests plant a wrong machine fact to prove disagreements surface). */
-export type ModelOverrides = Pick<VerifyOptions, 'nrCpuIds' | 'profile'>;
+export type ModelOverrides = Pick<VerifyOptions, 'nrCpuIds' | 'profile' | 'insnLimit'>;
 
 export function runModelSide(prog: Program, overrides: ModelOverrides = {}): Side {
   try {

@@ -17,10 +17,12 @@ import { saveAuxPtrType } from './aux-ptr-type.ts';
 import { ctxAccess } from '../progtypes.ts';
 import { coerceRegToSize, coerceRegToSizeSx, scalarKnown } from '../scalar/scalar.ts';
 import { tnumAdd, tnumConst, tnumIsAligned, tnumIsConst } from '../scalar/tnum.ts';
+import { formatUnum } from '../scalar/format.ts';
 
 type Access = 'read' | 'write';
 
-const tnumText = (r: Reg): string => (tnumIsConst(r.s.varOff) ? BigInt.asIntN(64, r.s.varOff.value).toString() : `(0x${r.s.varOff.value.toString(16)}; 0x${r.s.varOff.mask.toString(16)})`);
+/** tnum_strn(): a known value as verbose_unum prints it (decimal up to 65535, else hex), else (value; mask). */
+const tnumText = (r: Reg): string => (tnumIsConst(r.s.varOff) ? formatUnum(r.s.varOff.value) : `(0x${r.s.varOff.value.toString(16)}; 0x${r.s.varOff.mask.toString(16)})`);
 
 /**
  * check_ptr_alignment(): stack accesses are always strict; others only when the access asks
