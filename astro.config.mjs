@@ -20,6 +20,28 @@ export default defineConfig({
       sidebar: [
         { label: 'Introduction', link: '/' },
         { label: 'Rules', link: '/rules/' },
+        {
+          label: 'kfunc flags',
+          items: [
+            { label: 'Overview', link: '/kfuncs/' },
+            { label: 'KF_ACQUIRE', link: '/kfuncs/kf-acquire/' },
+            { label: 'KF_RELEASE', link: '/kfuncs/kf-release/' },
+            { label: 'KF_RET_NULL', link: '/kfuncs/kf-ret-null/' },
+            { label: 'KF_TRUSTED_ARGS', link: '/kfuncs/kf-trusted-args/' },
+            { label: 'KF_RCU', link: '/kfuncs/kf-rcu/' },
+            { label: 'KF_RCU_PROTECTED', link: '/kfuncs/kf-rcu-protected/' },
+            { label: 'KF_SLEEPABLE', link: '/kfuncs/kf-sleepable/' },
+            { label: 'KF_DESTRUCTIVE', link: '/kfuncs/kf-destructive/' },
+            { label: 'KF_ITER_NEW / NEXT / DESTROY', link: '/kfuncs/kf-iter/' },
+            { label: 'KF_FASTCALL', link: '/kfuncs/kf-fastcall/' },
+            { label: 'KF_ARENA_*', link: '/kfuncs/kf-arena/' },
+            { label: 'KF_IMPLICIT_ARGS (7.0)', link: '/kfuncs/kf-implicit-args/' },
+            { label: 'KF_FORBID_SLEEP (proposed)', link: '/kfuncs/kf-forbid-sleep/' },
+            { label: 'Reference tracking', link: '/kfuncs/reference-tracking/' },
+            { label: 'RCU sections and sleepable contexts', link: '/kfuncs/rcu-sections/' },
+            { label: 'Can a KF_RCU argument be NULL?', link: '/kfuncs/kf-rcu-nullable-args/' },
+          ],
+        },
       ],
       markdown: { processedDirs: ['./content/docs'] },
       expressiveCode: {

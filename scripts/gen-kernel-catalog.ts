@@ -32,6 +32,11 @@ export const ROOT_TYPES: readonly string[] = [
   'callback_head' /* struct rcu_head is #define'd to it */, 'path', 'dentry', 'bpf_crypto_ctx', 'bpf_crypto_params', 'bpf_map', 'bpf_sock_addr',
   'bpf_sockopt', 'bpf_sk_lookup', 'bpf_perf_event_data', 'bpf_cgroup_dev_ctx',
   'bpf_sysctl', 'sk_msg_md', 'sk_reuseport_md', 'bpf_nf_ctx', 'bpf_flow_keys', 'kmem_cache',
+  // Structs BTF-typed pointers reach (tp_btf arguments, walked pointer fields, the kernel's
+  // BTF_TYPE_SAFE_* lists): loads through them are checked against these layouts.
+  'linux_binprm', 'cred', 'kernfs_node', 'pid', 'nsproxy', 'signal_struct', 'socket',
+  'request_sock', 'irqaction', 'kernel_siginfo', 'k_sigaction', 'work_struct', 'seq_file',
+  'bpf_iter_meta', 'files_struct', 'sighand_struct', 'page',
 ];
 
 /** Raw tracepoints whose prototypes are emitted (all names are listed regardless). */
@@ -270,6 +275,56 @@ export function collectTracepoints(
 }
 
 // ---------------------------------------------------------------------------------------------
+// BTF-typed pointers: trust lists, type tags, type ids
+
+/** One pointer field of a BTF_TYPE_SAFE_* list: the field name and the struct it points to. */
+export interface SafeField {
+  field: string;
+  to: string;
+}
+
+export interface BtfPtrCatalog {
+  /** Values of the btf_type_tag()s in the BTF ('rcu', 'user', 'percpu'); GCC-built kernels may have none. */
+  typeTags: string[];
+  /** '<struct>__safe_<kind>' structs (BTF_TYPE_SAFE_RCU etc.), keyed 'struct task_struct' then kind ('rcu', 'trusted_or_null', ...). */
+  safe: Map<string, Record<string, SafeField[]>>;
+  /** BTF ids of the named structs/unions the catalog knows (printed by btf_ctx_access). */
+  btfIds: Map<string, number>;
+}
+
+const SAFE_SUFFIXES = ['rcu_or_null', 'rcu', 'trusted_or_null', 'trusted'] as const;
+
+export function collectBtfPtr(btf: ParsedBtf, conv: CTypeConverter, keys: Iterable<string>): BtfPtrCatalog {
+  const tags = new Set<string>();
+  const safe = new Map<string, Record<string, SafeField[]>>();
+  for (const t of btf.ownTypes()) {
+    if (t.kind === 'type_tag' && !t.attribute) tags.add(t.name);
+    if (t.kind !== 'struct' || !t.name.includes('__safe_')) continue;
+    const at = t.name.indexOf('__safe_');
+    const kind = SAFE_SUFFIXES.find((k) => t.name.slice(at + '__safe_'.length) === k);
+    if (kind === undefined) continue;
+    const def = conv.named(t.id);
+    if (def.kind === 'enum') continue;
+    const fields: SafeField[] = [];
+    for (const m of def.members) {
+      if (m.type.kind === 'ptr' && m.type.to.kind === 'ref') fields.push({ field: m.name, to: `${m.type.to.tag} ${m.type.to.name}` });
+    }
+    const key = `struct ${t.name.slice(0, at)}`;
+    const rec = safe.get(key) ?? {};
+    rec[kind] = fields;
+    safe.set(key, rec);
+  }
+  const btfIds = new Map<string, number>();
+  for (const key of keys) {
+    const [tag, name] = key.split(' ') as [string, string];
+    if ((tag !== 'struct' && tag !== 'union') || name.startsWith('__anon_')) continue;
+    const id = btf.find(tag, name);
+    if (id !== undefined) btfIds.set(key, id);
+  }
+  return { typeTags: [...tags].sort(), safe, btfIds };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Deterministic JSON
 
 const sortedObject = <V>(m: Map<string, V>): Record<string, V> => {
@@ -351,6 +406,11 @@ function main(argv: string[]): void {
   const typesCat = collectTypes(btf, conv, roots);
   const helpers = collectHelpers(btf);
   const tps = collectTracepoints(btf, conv, SELECTED_TRACEPOINTS);
+  const idKeys = new Set(typesCat.types.keys());
+  for (const e of tps.entries.values()) {
+    for (const a of e.args) if (a.type.kind === 'ptr' && a.type.to.kind === 'ref') idKeys.add(`${a.type.to.tag} ${a.type.to.name}`);
+  }
+  const btfPtr = collectBtfPtr(btf, conv, [...idKeys].sort());
 
   mkdirSync(outDir, { recursive: true });
   const write = (file: string, value: unknown): number => {
@@ -377,11 +437,18 @@ function main(argv: string[]): void {
     tracepoints: sortedObject(tps.entries),
     names: tps.names,
   });
+  const ptrSize = write('kernel-btf-ptr.json', {
+    kernel,
+    typeTags: btfPtr.typeTags,
+    safe: sortedObject(btfPtr.safe),
+    btfIds: sortedObject(btfPtr.btfIds),
+  });
   const kb = (n: number): string => `${(n / 1024).toFixed(1)} KiB`;
   console.log(`kernel ${kernel}: ${btf.typeCount - 1} BTF types`);
   console.log(
     `kernel-types.json: ${typesCat.types.size} types (${typesCat.roots.length} roots, missing: ${typesCat.missing.join(', ') || 'none'}), ${kb(typesSize)}`,
   );
+  console.log(`kernel-btf-ptr.json: ${btfPtr.safe.size} structs with safe lists, type tags: ${btfPtr.typeTags.join(', ') || 'none'}, ${kb(ptrSize)}`);
   console.log(`kernel-funcs.json: ${kfuncs.size} kfuncs, ${helpers.size} helpers, ${kb(funcsSize)}`);
   console.log(
     `kernel-tracepoints.json: ${tps.names.length} tracepoints, ${tps.entries.size} with prototypes (missing: ${tps.missing.join(', ') || 'none'}), ${kb(tpSize)}`,

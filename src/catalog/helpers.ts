@@ -20,6 +20,7 @@ export const HELPERS: HelperProto[] = [
   { name: 'bpf_map_lookup_elem', id: 1, args: ['const_map_ptr', 'map_key'], ret: 'map_value_or_null', availability: 'base' },
   { name: 'bpf_map_update_elem', id: 2, args: ['const_map_ptr', 'map_key', 'map_value', 'anything'], ret: 'integer', availability: 'base' },
   { name: 'bpf_map_delete_elem', id: 3, args: ['const_map_ptr', 'map_key'], ret: 'integer', availability: 'base' },
+  { name: 'bpf_tail_call', id: 12, args: ['ctx', 'const_map_ptr', 'anything'], ret: 'void', availability: 'base' },
   { name: 'bpf_ktime_get_ns', id: 5, args: [], ret: 'integer', availability: 'base' },
   { name: 'bpf_get_prandom_u32', id: 7, args: [], ret: 'integer', availability: 'base' },
   { name: 'bpf_get_smp_processor_id', id: 8, args: [], ret: 'integer', availability: 'base' },

@@ -4,6 +4,7 @@
 import typesData from './generated/kernel-types.json' with { type: 'json' };
 import funcsData from './generated/kernel-funcs.json' with { type: 'json' };
 import tracepointsData from './generated/kernel-tracepoints.json' with { type: 'json' };
+import btfPtrData from './generated/kernel-btf-ptr.json' with { type: 'json' };
 import type { AggregateDef, CType, EnumDef, FuncParam, NamedTypeDef, TypeTable } from '../btf/types.ts';
 
 /** EnumDef as stored in JSON: values are decimal strings (JSON has no bigint). */
@@ -144,4 +145,43 @@ export function kernelTracepointNames(): readonly string[] {
 /** Number of raw tracepoints (btf_trace_* typedefs) in the kernel. */
 export function kernelTracepointCount(): number {
   return TPS.count;
+}
+
+// ---------------------------------------------------------------------------------------------
+// BTF-typed pointers (kernel-btf-ptr.json)
+
+/** Which BTF_TYPE_SAFE_* list of the verifier a pointer field is in. */
+export type SafeKind = 'trusted' | 'trusted_or_null' | 'rcu' | 'rcu_or_null';
+
+/** One pointer field of a BTF_TYPE_SAFE_* list: field name and pointee ('struct cgroup'). */
+export interface SafeField {
+  field: string;
+  to: string;
+}
+
+interface BtfPtrJson {
+  kernel: string;
+  typeTags: string[];
+  safe: Record<string, Partial<Record<SafeKind, SafeField[]>>>;
+  btfIds: Record<string, number>;
+}
+
+const BTF_PTR = btfPtrData as unknown as BtfPtrJson;
+
+/**
+ * The fields of `<struct>__safe_<kind>` (the kernel emits these BTF_TYPE_SAFE_* structs into
+ * vmlinux BTF, so the lists are read from the running kernel, not from its sources).
+ */
+export function kernelSafeFields(structKey: string, kind: SafeKind): readonly SafeField[] {
+  return own(BTF_PTR.safe, structKey)?.[kind] ?? [];
+}
+
+/** BTF id of a named struct/union the catalog knows ('struct task_struct' → 114), or undefined. */
+export function kernelBtfId(key: string): number | undefined {
+  return own(BTF_PTR.btfIds, key);
+}
+
+/** Values of the btf_type_tag()s present in vmlinux BTF ('rcu', 'user', 'percpu'); [] on GCC builds. */
+export function kernelBtfTypeTags(): readonly string[] {
+  return BTF_PTR.typeTags;
 }

@@ -16,9 +16,13 @@ export type Side = { verdict: 'accept' | 'reject'; error: string | null } | { ve
  * promises a program loads when it does not).
  * model-rejects: the model rejects what the kernel accepts.
  * message: both reject, with different reason lines.
+ * kernel-bug: the kernel stopped with an internal `verifier bug: ...` error (EFAULT), which is a
+ * defect of that kernel, not a verdict the model can follow; reported with its reproducer.
  * not-modelled / kernel-refused / model-crash / invalid: the comparison could not be made.
  */
-export type Class = 'agree' | 'model-accepts' | 'model-rejects' | 'message' | 'not-modelled' | 'kernel-refused' | 'model-crash' | 'invalid';
+export type Class = 'agree' | 'model-accepts' | 'model-rejects' | 'message' | 'kernel-bug' | 'not-modelled' | 'kernel-refused' | 'model-crash' | 'invalid';
+
+export const CLASSES: Class[] = ['agree', 'model-accepts', 'model-rejects', 'message', 'kernel-bug', 'not-modelled', 'kernel-refused', 'model-crash', 'invalid'];
 
 export interface Comparison {
   cls: Class;
@@ -71,6 +75,7 @@ export function classify(model: Side, kernel: Side | null): Class {
   if (model.verdict === 'unsupported') return 'not-modelled';
   if (kernel === null) return 'agree';
   if (kernel.verdict === 'refused' || kernel.verdict === 'crash' || kernel.verdict === 'unsupported' || kernel.verdict === 'invalid') return 'kernel-refused';
+  if (kernel.verdict === 'reject' && kernel.error?.startsWith('verifier bug')) return 'kernel-bug';
   if (model.verdict === 'accept') return kernel.verdict === 'accept' ? 'agree' : 'model-accepts';
   if (kernel.verdict === 'accept') return 'model-rejects';
   return model.error === kernel.error ? 'agree' : 'message';

@@ -1,7 +1,7 @@
 // `bpfspec fuzz`: random programs through the model and (with --kernel) the running kernel;
 // every disagreement comes back minimised and written as a ready-to-paste example whose
 // annotations record what the kernel did (the kernel is the ground truth).
-import { compareText, sameProblem, type Class, type Comparison, type ModelOverrides } from './compare.ts';
+import { CLASSES, compareText, sameProblem, type Class, type Comparison, type ModelOverrides } from './compare.ts';
 import { generateProgram, render, type Feature, type GeneratedProgram } from './grammar.ts';
 import { minimize } from './minimize.ts';
 
@@ -48,7 +48,10 @@ export interface FuzzReport {
 /** Far above anything the grammar's bounded loops need, far below the 1M that costs seconds. */
 const MINIMISE_INSN_LIMIT = 100_000;
 
-const PROBLEMS: Class[] = ['model-accepts', 'model-rejects', 'message', 'model-crash'];
+const PROBLEMS: Class[] = ['model-accepts', 'model-rejects', 'message', 'model-crash', 'kernel-bug'];
+
+/** Problems of the model (kernel bugs are reported too, but are not the model's to fix). */
+export const isModelProblem = (c: Class): boolean => PROBLEMS.includes(c) && c !== 'kernel-bug';
 
 export const isProblem = (c: Class): boolean => PROBLEMS.includes(c);
 
@@ -80,7 +83,7 @@ export function minimiseDisagreement(prog: GeneratedProgram, seed: number, index
 }
 
 export function runFuzz(o: FuzzOptions): FuzzReport {
-  const counts = Object.fromEntries((['agree', 'model-accepts', 'model-rejects', 'message', 'not-modelled', 'kernel-refused', 'model-crash', 'invalid'] as Class[]).map((c) => [c, 0])) as Record<Class, number>;
+  const counts = Object.fromEntries(CLASSES.map((c) => [c, 0])) as Record<Class, number>;
   const modelVerdicts = { accept: 0, reject: 0 };
   const kernelVerdicts = o.kernel ? { accept: 0, reject: 0 } : null;
   const found: { index: number; prog: GeneratedProgram; cmp: Comparison; occurrences: number }[] = [];

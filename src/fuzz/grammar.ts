@@ -6,33 +6,18 @@
 // instruction; a small share of deliberately wrong statements (uninitialised reads, unchecked
 // NULL, out-of-bounds offsets, pointer misuse) exercises the rejection paths.
 import { Rng } from './rng.ts';
+import { cloneState, join, newState, sgn, type GenState, type Val } from './gen-state.ts';
+import { kfuncBeforeExit, kfuncStatement, KFUNC_FEATURES, resetKfuncCounters } from './kfunc-grammar.ts';
 
-export const FEATURES = ['alu', 'stack', 'maps', 'atomics', 'branches', 'loops', 'calls', 'ctx', 'invalid'] as const;
+/** The core features: socket and tc programs without kfuncs. */
+export const CORE_FEATURES = ['alu', 'stack', 'maps', 'atomics', 'branches', 'loops', 'calls', 'ctx', 'invalid'] as const;
+export const FEATURES = [...CORE_FEATURES, ...KFUNC_FEATURES] as const;
 export type Feature = (typeof FEATURES)[number];
 
 export const isFeature = (s: string): s is Feature => (FEATURES as readonly string[]).includes(s);
 
-/** What the generator believes a register or stack slot holds. `id` groups copies of one maybe-NULL pointer. */
-type Val =
-  | { k: 'none' }
-  | { k: 'scalar' }
-  | { k: 'ctx' }
-  | { k: 'fp'; off: number }
-  | { k: 'map_or_null'; id: number }
-  | { k: 'map_value' }
-  | { k: 'const_map' };
-
-interface GenState {
-  regs: Val[];
-  /** 8-byte stack slots by offset (-8, -16, ...). */
-  stack: Map<number, Val>;
-  /** Registers a loop keeps its counter in. */
-  reserved: Set<number>;
-  depth: number;
-}
-
 export interface GeneratedProgram {
-  section: 'socket' | 'tc';
+  section: 'socket' | 'tc' | 'syscall';
   /** Body lines (labels end with ':'); the preamble, header and name are added by `render`. */
   lines: string[];
   /** Lines of the subprogram appended after the main program (empty if none). */
@@ -66,45 +51,46 @@ class Generator {
   private labelN = 0;
   private nullId = 0;
   private usesSub = false;
-  private readonly rng: Rng;
+  readonly rng: Rng;
   private readonly opts: GenOptions;
-  private readonly section: 'socket' | 'tc';
+  private readonly section: GeneratedProgram['section'];
   constructor(rng: Rng, opts: GenOptions) {
     this.rng = rng;
     this.opts = opts;
-    this.section = rng.chance(0.5) ? 'socket' : 'tc';
+    // kfunc programs are syscall programs: sleepable, and every kfunc set in scope is registered for them
+    this.section = opts.features.some((f) => (KFUNC_FEATURES as readonly string[]).includes(f)) ? 'syscall' : rng.chance(0.5) ? 'socket' : 'tc';
   }
 
-  private has(f: Feature): boolean {
+  has(f: Feature): boolean {
     return this.opts.features.includes(f);
   }
 
-  private emit(line: string): void {
+  emit(line: string): void {
     this.out.push(line);
   }
 
-  private label(): string {
+  label(): string {
     return `l${this.labelN++}`;
   }
 
-  private regsWhere(s: GenState, pred: (v: Val) => boolean): number[] {
+  regsWhere(s: GenState, pred: (v: Val) => boolean): number[] {
     const out: number[] = [];
     for (let r = 0; r <= 9; r++) if (!s.reserved.has(r) && pred(s.regs[r] ?? { k: 'none' })) out.push(r);
     return out;
   }
 
   /** A register to overwrite (never r10, never a loop counter). */
-  private dst(s: GenState): number {
-    const free = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].filter((r) => !s.reserved.has(r));
+  dst(s: GenState): number {
+    const free = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].filter((r) => !s.reserved.has(r) && !s.pinned.has(r));
     return this.rng.pick(free);
   }
 
-  private scalarReg(s: GenState): number | null {
+  scalarReg(s: GenState): number | null {
     const rs = this.regsWhere(s, (v) => v.k === 'scalar');
     return rs.length ? this.rng.pick(rs) : null;
   }
 
-  private imm(): number {
+  imm(): number {
     return this.rng.weighted<number>([
       [6, this.rng.int(-4, 16)],
       [2, this.rng.int(-1000, 1000)],
@@ -113,9 +99,7 @@ class Generator {
   }
 
   generate(): GeneratedProgram {
-    const s: GenState = { regs: Array.from({ length: 11 }, (): Val => ({ k: 'none' })), stack: new Map(), reserved: new Set(), depth: 0 };
-    s.regs[1] = { k: 'ctx' };
-    s.regs[10] = { k: 'fp', off: 0 };
+    const s = newState();
     if (this.has('ctx') && this.rng.chance(0.7)) {
       this.emit('r6 = r1');
       s.regs[6] = { k: 'ctx' };
@@ -127,7 +111,9 @@ class Generator {
     return { section: this.section, lines: this.out, sub };
   }
 
-  private exit(s: GenState): void {
+  exit(s: GenState): void {
+    kfuncBeforeExit(this, s);
+    s.dead = true;
     if (this.has('invalid') && this.rng.chance(0.05)) {
       this.emit('exit'); // r0 may be unset or a pointer
       return;
@@ -138,7 +124,7 @@ class Generator {
     this.emit('exit');
   }
 
-  private statement(s: GenState): void {
+  statement(s: GenState): void {
     const choices: [number, () => void][] = [[4, () => this.movImm(s)], [3, () => this.movReg(s)]];
     if (this.has('alu')) choices.push([6, () => this.alu(s)]);
     if (this.has('stack')) choices.push([3, () => this.stackStore(s)], [3, () => this.stackLoad(s)], [1, () => this.fpArith(s)]);
@@ -149,6 +135,7 @@ class Generator {
     if (this.has('calls')) choices.push([2, () => this.helperCall(s)], [1, () => this.subCall(s)]);
     if (this.has('ctx')) choices.push([2, () => this.ctxLoad(s)]);
     if (this.has('invalid')) choices.push([1, () => this.invalid(s)]);
+    for (const c of kfuncStatement(this, s)) choices.push(c);
     this.rng.weighted(choices.map(([w, f]) => [w, f] as const))();
   }
 
@@ -282,7 +269,7 @@ class Generator {
     }
   }
 
-  private clobber(s: GenState): void {
+  clobber(s: GenState): void {
     for (const r of CALLER_SAVED) s.regs[r] = { k: 'none' };
   }
 
@@ -313,7 +300,7 @@ class Generator {
   }
 
   /** `mayExit`: false inside loop bodies, where an exit would leave the back edge unreachable. */
-  private block(s: GenState, n: number, first?: () => void, mayExit = true): void {
+  block(s: GenState, n: number, first?: () => void, mayExit = true): void {
     s.depth++;
     if (first) first();
     for (let i = 0; i < n; i++) this.statement(s);
@@ -467,24 +454,8 @@ class Generator {
   }
 }
 
-/** An offset as the assembler writes it: `+ 8`, `- 16`. */
-const sgn = (n: number): string => (n < 0 ? `- ${-n}` : `+ ${n}`);
-
-function cloneState(s: GenState): GenState {
-  return { regs: s.regs.map((v) => ({ ...v })), stack: new Map([...s.stack].map(([k, v]) => [k, { ...v }])), reserved: new Set(s.reserved), depth: s.depth };
-}
-
-/** After a join the generator only trusts what both paths agree on. */
-function join(into: GenState, other: GenState): void {
-  const same = (a: Val, b: Val): boolean => JSON.stringify(a) === JSON.stringify(b);
-  into.regs = into.regs.map((v, i) => (same(v, other.regs[i] ?? { k: 'none' }) ? v : { k: 'none' }));
-  for (const [o, v] of [...into.stack]) {
-    const w = other.stack.get(o);
-    if (!w || !same(v, w)) into.stack.delete(o);
-  }
-}
-
 export function generateProgram(seed: number, index: number, opts: GenOptions): GeneratedProgram {
+  resetKfuncCounters();
   return new Generator(new Rng(seed, index), opts).generate();
 }
 

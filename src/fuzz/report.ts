@@ -9,7 +9,7 @@ export function formatFuzzReport(r: FuzzReport, withKernel: boolean): string {
   out.push(`  model:  ${r.modelVerdicts.accept} accepted, ${r.modelVerdicts.reject} rejected`);
   if (r.kernelVerdicts) out.push(`  kernel: ${r.kernelVerdicts.accept} accepted, ${r.kernelVerdicts.reject} rejected`);
   const c = r.counts;
-  out.push(`  agree ${c.agree}; model accepts/kernel rejects ${c['model-accepts']}; model rejects/kernel accepts ${c['model-rejects']}; different message ${c.message}; model crashed ${c['model-crash']}; not modelled ${c['not-modelled']}; kernel refused ${c['kernel-refused']}; generator produced invalid text ${c.invalid}`);
+  out.push(`  agree ${c.agree}; model accepts/kernel rejects ${c['model-accepts']}; model rejects/kernel accepts ${c['model-rejects']}; different message ${c.message}; kernel verifier bug ${c['kernel-bug']}; model crashed ${c['model-crash']}; not modelled ${c['not-modelled']}; kernel refused ${c['kernel-refused']}; generator produced invalid text ${c.invalid}`);
   if (!r.disagreements.length) {
     out.push('no disagreements');
     return out.join('\n') + '\n';

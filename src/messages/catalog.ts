@@ -3,22 +3,14 @@
 // prints it. Code refers to entries here, never to inline strings, so `grep -r <rule id>`
 // finds the rule, its message, its examples and its page.
 
-export interface Rule<A extends unknown[] = never[]> {
-  /** Stable rule id, cited by pages and examples. */
-  id: string;
-  /** One normative sentence, shown on the rule's page. */
-  statement: string;
-  /** Kernel function that prints the message (kernel/bpf/verifier.c unless noted). */
-  kernelFn: string;
-  /** The kernel's reason line, without the trailing newline. */
-  msg: (...args: A) => string;
-}
+import { rule, ruleNoNewline, type Rule } from './rule.ts';
+import { KFUNC_RULES } from './rules/kfunc.ts';
+import { BTF_PTR_RULES } from './rules/btf-ptr.ts';
 
-function rule<A extends unknown[]>(id: string, kernelFn: string, statement: string, msg: (...args: A) => string): Rule<A> {
-  return { id, kernelFn, statement, msg };
-}
+export type { Rule };
 
-export const RULES = {
+/** Core verifier machinery (issue 2). Kfunc, reference and RCU rules live in rules/kfunc.ts; BTF pointer rules in rules/btf-ptr.ts. */
+const CORE_RULES = {
   // --- program structure (check_subprogs, check_cfg, resolve_pseudo_ldimm64) ---
   unknownOpcode: rule('core.insn.unknown-opcode', 'resolve_pseudo_ldimm64', 'Every instruction must have an opcode of the eBPF ISA.', (code: number) => `unknown opcode ${code.toString(16).padStart(2, '0')}`),
   ldImm64Invalid: rule('core.insn.ldimm64-invalid', 'resolve_pseudo_ldimm64', 'A 64-bit immediate load needs its second slot, which must have code 0 and no register fields.', () => 'invalid bpf_ld_imm64 insn'),
@@ -92,8 +84,12 @@ export const RULES = {
 
   // --- exit ---
   exitNotKnown: rule('core.exit.not-scalar', 'check_return_code', 'Program types with a return range must return a scalar.', (ctx: string, r: string, t: string) => `${ctx} the register ${r} is not a known value (${t})`),
+  sleepableMapType: rule('core.map.sleepable-type', 'check_map_prog_compatibility', 'Sleepable programs may use only array, hash, ringbuf and local storage maps (others are freed without waiting for sleepable programs).', () => 'Sleepable programs can only use array, hash, ringbuf and local storage maps'),
+  tailCallMap: ruleNoNewline('core.helper.tail-call-map', 'record_func_key', 'bpf_tail_call() jumps through a program array map and no other kind of map.', () => 'expected prog array map for tail call'),
   exitRange: rule('core.exit.range', 'check_return_code', "The return value must lie in the program type's allowed range.", (text: string) => text),
 } as const;
+
+export const RULES = { ...CORE_RULES, ...KFUNC_RULES, ...BTF_PTR_RULES } as const;
 
 export type RuleKey = keyof typeof RULES;
 export type AnyRule = Rule<never[]> | Rule<[number]> | Rule<[number, number]> | Rule<[string]> | Rule<unknown[]>;

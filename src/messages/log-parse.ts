@@ -15,6 +15,7 @@ const PROCESSED_LOOSE_RE = /^processed (\d+) insns \(limit (\d+)\)/;
 const VTIME_RE = /^verification time (\d+) usec$/;
 const STACK_RE = /^stack depth (\d+(?:\+\d+)*)$/;
 const STATE_DUMP_RE = /^(cur|old) state:/;
+const GLUED_STATS_RE = /(?:verification time \d+ usec|processed \d+ insns \(limit \d+\))/;
 
 export interface ParsedLog {
   /** Index (in `lines`) of the last `processed N insns` line, or -1. */
@@ -29,7 +30,12 @@ export interface ParsedLog {
 
 /** Pull the end-of-verification numbers and the last message out of a verifier log. */
 export function parseVerifierLog(log: string): ParsedLog {
-  const lines = log.split('\n');
+  // A few kernel messages lack their '\n', so the stats that follow share their line
+  // ("expected prog array map for tail callprocessed 3 insns ..."): split them apart.
+  const lines = log.split('\n').flatMap((l) => {
+    const m = GLUED_STATS_RE.exec(l);
+    return m && m.index > 0 ? [l.slice(0, m.index), l.slice(m.index)] : [l];
+  });
   let processedLine = -1;
   for (let i = lines.length - 1; i >= 0; i--) {
     if (PROCESSED_LOOSE_RE.test(lines[i] ?? '')) {

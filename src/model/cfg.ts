@@ -6,6 +6,7 @@ import type { Insn } from '../isa/insn.ts';
 import { BPF_ALU, BPF_ALU64, BPF_JMP, BPF_JMP32, BPF_LD, BPF_LDX, BPF_ST, BPF_STX, insnClass, isLdImm64 } from '../isa/insn.ts';
 import * as op from '../isa/opcodes.ts';
 import type { Program } from '../ir/program.ts';
+import { parseSection } from '../ir/sections.ts';
 import { RULES } from '../messages/catalog.ts';
 import { reject } from './errors.ts';
 
@@ -58,6 +59,21 @@ export function opcodeValid(code: number): boolean {
 }
 
 /** Jump target of a jump instruction at i (undefined for non-jumps). */
+/** Map types a sleepable program may use (check_map_prog_compatibility; the rest need RCU-only access). */
+const SLEEPABLE_MAP_TYPES = new Set(['hash', 'lru_hash', 'array', 'percpu_hash', 'percpu_array', 'ringbuf', 'inode_storage', 'sk_storage', 'task_storage', 'cgrp_storage']);
+
+/** core.map.sleepable-type — checked when an ld_imm64 names the map, before the program runs. */
+function checkMapProgCompat(prog: Program, i: number): void {
+  const r = prog.relocs.find((x) => x.insn === i && (x.kind === 'map_fd' || x.kind === 'map_value'));
+  const map = r && (r.kind === 'map_fd' || r.kind === 'map_value') ? prog.maps[r.map] : undefined;
+  if (map && isSleepable(prog) && !SLEEPABLE_MAP_TYPES.has(map.type)) reject(RULES.sleepableMapType);
+}
+
+function isSleepable(prog: Program): boolean {
+  const sec = parseSection(prog.section);
+  return prog.sleepable || (sec.ok && (sec.sleepable || sec.progType === 'syscall'));
+}
+
 export function jumpTarget(insns: Insn[], i: number): number | undefined {
   const insn = insns[i];
   const cls = insnClass(insn.code);
@@ -105,6 +121,7 @@ export function analyzeCfg(prog: Program, level2: boolean, log: (s: string) => v
       const hi = insns[i + 1];
       if (i === n - 1 || !hi || hi.code !== 0 || hi.dst !== 0 || hi.src !== 0 || hi.off !== 0) reject(RULES.ldImm64Invalid);
       if (insn.src > op.BPF_PSEUDO_MAP_IDX_VALUE) reject(RULES.ldImm64Unknown);
+      checkMapProgCompat(prog, i);
       i++;
     }
   }

@@ -5,16 +5,19 @@ export class VerifierReject extends Error {
   readonly ruleId: string;
   /** Whole lines to print after the message (e.g. infinite loop state dumps). */
   readonly extra: string;
-  constructor(ruleId: string, message: string, extra = '') {
+  /** False for the kernel's few messages printed without '\n'. */
+  readonly newline: boolean;
+  constructor(ruleId: string, message: string, extra = '', newline = true) {
     super(message);
     this.ruleId = ruleId;
     this.extra = extra;
+    this.newline = newline;
   }
 }
 
 /** Throw the rule's message. `reject(RULES.regNotInit, 2)`. */
 export function reject<A extends unknown[]>(rule: Rule<A>, ...args: A): never {
-  throw new VerifierReject(rule.id, rule.msg(...args));
+  throw new VerifierReject(rule.id, rule.msg(...args), '', rule.noNewline !== true);
 }
 
 /** An internal inconsistency of the model itself (never a verdict about the program). */

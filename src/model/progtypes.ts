@@ -3,14 +3,21 @@
 // return value must lie in (check_return_code).
 import type { BaseType } from './state/reg.ts';
 import { PTR_MAYBE_NULL } from './state/reg.ts';
-import type { ProgTypeName } from '../ir/sections.ts';
+import type { ProgTypeName, SectionInfo } from '../ir/sections.ts';
 import { ModelLimit } from './errors.ts';
+import { tpBtfCtxAccess } from './btf-ptr/tracing-ctx.ts';
 
 export interface CtxAccessInfo {
   ok: boolean;
   /** Type loaded into the register for pointer fields; scalar otherwise. */
   regType?: BaseType;
   regFlags?: number;
+  /** BTF type of a loaded btf_id pointer ('struct task_struct'). */
+  btf?: string;
+  /** Lines the access check logs (bpf_log in btf_ctx_access), newline included, in order. */
+  log?: string[];
+  /** Rule behind a refusal when it is more specific than core.ctx.invalid-access. */
+  ruleId?: string;
 }
 
 const SKB = {
@@ -78,7 +85,7 @@ function xdpAccess(off: number, size: number, write: boolean): CtxAccessInfo {
   return { ok: true };
 }
 
-export function ctxAccess(progType: ProgTypeName, off: number, size: number, write: boolean): CtxAccessInfo {
+export function ctxAccess(progType: ProgTypeName, off: number, size: number, write: boolean, section?: SectionInfo): CtxAccessInfo {
   switch (progType) {
     case 'socket_filter':
     case 'cgroup_skb':
@@ -92,6 +99,10 @@ export function ctxAccess(progType: ProgTypeName, off: number, size: number, wri
       return { ok: off >= 0 && off < 0xffff && off % size === 0 };
     case 'raw_tracepoint':
       return { ok: !write && off >= 0 && off < 8 * 12 && off % size === 0 };
+    case 'tracing':
+      // tp_btf: BTF-typed tracepoint arguments; fentry/fexit/iter contexts are not modelled yet
+      if (section?.expectedAttachTypeName === 'BPF_TRACE_RAW_TP') return tpBtfCtxAccess(section, off, size, write);
+      throw new ModelLimit(`context access of tracing programs attached as ${section?.expectedAttachTypeName ?? 'unknown'} is not modelled yet`);
     default:
       // tracing (BTF-typed arguments), perf events, cgroup hooks, ...: a wrong "invalid access"
       // would be a false claim about the kernel, so say what is missing instead

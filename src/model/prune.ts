@@ -108,7 +108,13 @@ export function statesEqual(old: VState, cur: VState, exact: Exactness, liveAt: 
   if (old.activeLocks !== cur.activeLocks || old.activeRcuLocks !== cur.activeRcuLocks || old.activePreemptLocks !== cur.activePreemptLocks) return false;
   if (old.refs.length !== cur.refs.length) return false;
   const ids = new IdMap();
-  for (let i = 0; i < old.refs.length; i++) if (!ids.check(old.refs[i].id, cur.refs[i].id)) return false;
+  // refsafe(): reference ids map old -> cur, kinds match, lock references name the same lock
+  for (let i = 0; i < old.refs.length; i++) {
+    const o = old.refs[i];
+    const c = cur.refs[i];
+    if (!ids.check(o.id, c.id) || o.kind !== c.kind) return false;
+    if (o.kind !== 'ptr' && o.kind !== 'irq' && o.lockPtr !== c.lockPtr) return false;
+  }
   for (let f = 0; f <= old.curframe; f++) {
     if (old.frames[f].callsite !== cur.frames[f].callsite) return false;
     const live = f === old.curframe && exact !== 'exact' ? liveAt : 0x7ff;

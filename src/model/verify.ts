@@ -24,7 +24,9 @@ import { checkCondJmp } from './exec/jmp.ts';
 import { ModelLimit, checkCallEncoding, checkFuncCall, checkHelperCall, checkReturnCode, helperName, prepareFuncExit } from './exec/call.ts';
 import { checkRegWrite, setReg } from './exec/regs.ts';
 import { helperById } from '../catalog/helpers.ts';
-import { kernelKfunc } from '../catalog/kernel-types.ts';
+import { kfuncAllowed, kfuncDef, kfuncProto } from '../catalog/kfuncs.ts';
+import { checkKfuncCall } from './kfunc/call.ts';
+import { checkResourceLeak } from './refs/refs.ts';
 import { scalarKnown } from './scalar/scalar.ts';
 
 export { ModelLimit };
@@ -65,13 +67,16 @@ export interface VerifyResult {
 }
 
 /** How many argument registers a call reads, for the liveness table (get_call_summary). */
-function callArgCount(prog: Program): CallArgCount {
+function callArgCount(prog: Program, section: SectionInfo): CallArgCount {
   return (insn, i) => {
     if (insn.src === op.BPF_PSEUDO_CALL) return 5; // static subprograms without BTF: all five
     if (insn.src === op.BPF_PSEUDO_KFUNC_CALL) {
       const r = prog.relocs.find((x) => x.insn === i && x.kind === 'kfunc');
-      const k = r?.kind === 'kfunc' ? kernelKfunc(r.name) : undefined;
-      return k ? k.proto.params.length : 5;
+      // a kfunc the program type may not call fails fetch_kfunc_meta(): all five are live
+      const def = r?.kind === 'kfunc' ? kfuncDef(r.name) : undefined;
+      if (def && !kfuncAllowed(def, section.progType)) return 5;
+      const proto = r?.kind === 'kfunc' ? kfuncProto(r.name) : undefined;
+      return proto ? proto.params.length : 5;
     }
     return helperById(insn.imm)?.args.length ?? 5;
   };
@@ -115,7 +120,7 @@ export function verifyProgram(prog: Program, opts: VerifyOptions = {}): VerifyRe
   let verdict: 'accept' | 'reject' = 'accept';
   let ruleId: string | null = null;
   try {
-    const cfg = analyzeCfg(prog, log.l2, (s) => log.write(s), callArgCount(prog));
+    const cfg = analyzeCfg(prog, log.l2, (s) => log.write(s), callArgCount(prog, section));
     env.prunePoints = cfg.prunePoints;
     env.liveRegsBefore = cfg.liveBefore;
     env.subprogStackDepth = cfg.subprogStarts.map(() => 0);
@@ -126,7 +131,7 @@ export function verifyProgram(prog: Program, opts: VerifyOptions = {}): VerifyRe
     if (!(e instanceof VerifierReject)) throw e;
     verdict = 'reject';
     ruleId = e.ruleId;
-    log.write(`${e.message}\n${e.extra}`);
+    log.write(`${e.message}${e.newline ? '\n' : ''}${e.extra}`);
     if (env.trace) env.trace.push({ insnIdx: env.insnIdx, state: copyState(env.cur), event: `reject:${e.ruleId}` });
   }
   const timeUs = Math.round((performance.now() - t0) * 1000);
@@ -338,7 +343,11 @@ function step(env: Env, insn: (typeof env.prog.insns)[number], idx: number, subp
           scratchAll(env);
           return 'next';
         }
-        if (insn.src === op.BPF_PSEUDO_KFUNC_CALL) throw new ModelLimit('kfunc calls are modelled by the kfunc issue');
+        if (insn.src === op.BPF_PSEUDO_KFUNC_CALL) {
+          checkKfuncCall(env, insn, idx);
+          env.insnIdx = idx + 1;
+          return 'next';
+        }
         checkHelperCall(env, insn);
         env.insnIdx = idx + 1;
         return 'next';
@@ -352,6 +361,8 @@ function step(env: Env, insn: (typeof env.prog.insns)[number], idx: number, subp
       }
       if (o === op.BPF_EXIT) {
         if (op.bpfSrc(insn.code) !== op.BPF_K || insn.imm !== 0 || insn.src !== 0 || insn.dst !== 0 || cls === BPF_JMP32) reject(RULES.jmpReserved, 'BPF_EXIT');
+        // process_bpf_exit_full(): held references and an open RCU section, main program only
+        if (env.cur.curframe === 0) checkResourceLeak(env, 'BPF_EXIT instruction in main prog', true);
         if (env.cur.curframe > 0) {
           env.insnIdx = prepareFuncExit(env);
           return 'return';

@@ -26,7 +26,10 @@ export interface Checked {
 
 export function runModel(ex: Example, logLevel?: number): { outcome: Outcome; result: VerifyResult | null } {
   try {
-    const r = verifyProgram(ex.program, { ...hostModelOptions(), logLevel: logLevel ?? ex.expected.logLevel, trace: false });
+    // An example documenting one kernel's behaviour (`__profile("bpf-next")`) runs under that profile;
+    // the default covers both and runs as this machine's kernel (v6.18).
+    const profile = ex.profiles.length === 1 ? ex.profiles[0] : undefined;
+    const r = verifyProgram(ex.program, { ...hostModelOptions(), ...(profile ? { profile } : {}), logLevel: logLevel ?? ex.expected.logLevel, trace: false });
     return { outcome: { verdict: r.verdict, error: r.error, insnProcessed: r.insnProcessed, log: r.log, ruleId: r.ruleId, timeUs: r.timeUs }, result: r };
   } catch (e) {
     if (e instanceof ModelLimit) {

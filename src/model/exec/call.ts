@@ -18,6 +18,7 @@ import { returnRange } from '../progtypes.ts';
 import { S64_MAX, S64_MIN, scalarFrom } from '../scalar/scalar.ts';
 import { tnumIsConst } from '../scalar/tnum.ts';
 import { formatFrameState } from '../print-state.ts';
+import { checkResourceLeak } from '../refs/refs.ts';
 
 /** The model does not cover this program; never a verdict. */
 export { ModelLimit };
@@ -43,6 +44,7 @@ export function checkHelperCall(env: Env, insn: Insn): void {
     constKey = checkHelperArg(env, regno, reg, arg, mapIdx, constKey);
     if (arg === 'const_map_ptr') mapIdx = reg.map;
   });
+  if (id === BPF_FUNC_tail_call) checkTailCall(env, mapIdx);
   // caller-saved registers are clobbered
   for (let r = 0; r <= 5; r++) {
     scratchReg(env, r);
@@ -82,6 +84,17 @@ function refineRetvalRange(env: Env, helperId: number): void {
 }
 
 const BPF_FUNC_get_smp_processor_id = 8;
+const BPF_FUNC_tail_call = 12;
+
+/**
+ * core.helper.tail-call-map (record_func_key) and the resource checks before a tail call
+ * (check_resource_leak "tail_call"): the called program cannot see this one's references, RCU
+ * section or disabled preemption, so none may be held. A failed tail call falls through.
+ */
+function checkTailCall(env: Env, mapIdx: number | undefined): void {
+  if (mapIdx === undefined || env.prog.maps[mapIdx]?.type !== 'prog_array') reject(RULES.tailCallMap);
+  checkResourceLeak(env, 'tail_call', true);
+}
 
 function checkHelperArg(env: Env, regno: number, reg: Reg, arg: HelperArg, mapIdx: number | undefined, constKey: bigint | null): bigint | null {
   switch (arg) {

@@ -9,12 +9,13 @@ import { newId } from '../env.ts';
 import { reject, VerifierReject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
 import type { Reg } from '../state/reg.ts';
-import { PTR_MAYBE_NULL, ptrReg, regStr, scalarReg, unknownScalar } from '../state/reg.ts';
+import { MEM_RDONLY, PTR_MAYBE_NULL, PTR_UNTRUSTED, ptrReg, regStr, scalarReg, unknownScalar } from '../state/reg.ts';
 import { curFrame } from '../state/state.ts';
 import { checkRegRead, checkRegWrite, getReg, setReg } from './regs.ts';
 import { checkStackBounds, stackReadFixed, stackWriteFixed } from './stack-access.ts';
 import { saveAuxPtrType } from './aux-ptr-type.ts';
 import { ctxAccess } from '../progtypes.ts';
+import { checkPtrToBtfAccess } from '../btf-ptr/access.ts';
 import { coerceRegToSize, coerceRegToSizeSx, scalarKnown } from '../scalar/scalar.ts';
 import { tnumAdd, tnumConst, tnumIsAligned, tnumIsConst } from '../scalar/tnum.ts';
 import { formatUnum } from '../scalar/format.ts';
@@ -57,6 +58,18 @@ export function checkMemAccess(env: Env, regno: number, off: number, size: numbe
     case 'ctx':
       if (reg.flags & PTR_MAYBE_NULL) reject(RULES.invalidMemAccess, regno, regStr(reg));
       loaded = ctxMemAccess(env, regno, reg, off, size, kind);
+      break;
+    case 'btf_id':
+      // a maybe-NULL kernel struct pointer is refused like any other non-memory type
+      if (reg.flags & PTR_MAYBE_NULL) reject(RULES.btfMaybeNull, regno, regStr(reg));
+      loaded = checkPtrToBtfAccess(env, regno, reg, off, size, kind);
+      break;
+    case 'mem':
+      // only the read-only untrusted memory that walking a non-struct pointer field yields
+      // (btf_struct_access WALK_PTR_UNTRUSTED) is modelled: no bounds, reads give unknown scalars
+      if (reg.flags !== (MEM_RDONLY | PTR_UNTRUSTED)) reject(RULES.invalidMemAccess, regno, regStr(reg));
+      if (kind === 'write') reject(RULES.walkNonStructPtr, regno, regStr(reg));
+      loaded = unknownScalar();
       break;
     case 'stack': {
       const frame = env.cur.frames[reg.frameno ?? env.cur.curframe];
@@ -126,12 +139,13 @@ function ctxMemAccess(env: Env, regno: number, reg: Reg, off: number, size: numb
   // check_ptr_off_reg(): the context pointer must be unmodified
   if (!tnumIsConst(reg.s.varOff)) reject(RULES.ctxVarOff, `(0x${reg.s.varOff.value.toString(16)}; 0x${reg.s.varOff.mask.toString(16)})`);
   if (reg.off !== 0 || reg.s.varOff.value !== 0n) reject(RULES.ctxModified, regno, reg.off + Number(reg.s.varOff.value));
-  const info = ctxAccess(env.section.progType, off, size, kind === 'write');
-  if (!info.ok) reject(RULES.ctxAccess, off, size);
+  const info = ctxAccess(env.section.progType, off, size, kind === 'write', env.section);
+  for (const line of info.log ?? []) env.log.write(line); // bpf_log() lines of the is_valid_access callback
+  if (!info.ok) throw new VerifierReject(info.ruleId ?? RULES.ctxAccess.id, RULES.ctxAccess.msg(off, size));
   if (kind === 'write') return null;
   if (!info.regType) return unknownScalar();
   const flags = info.regFlags ?? 0;
-  return ptrReg(info.regType, { flags, ...(flags & PTR_MAYBE_NULL ? { id: newId(env) } : {}), range: 0 });
+  return ptrReg(info.regType, { flags, ...(flags & PTR_MAYBE_NULL ? { id: newId(env) } : {}), ...(info.btf ? { btf: info.btf } : { range: 0 }) });
 }
 
 /** BPF_LDX: dst = *(size *)(src + off). */
