@@ -2,7 +2,9 @@
 // return kind and which program types may call them. Data, not code: the model reads it.
 import type { ProgTypeName } from '../ir/sections.ts';
 
-export type HelperArg = 'anything' | 'const_map_ptr' | 'map_key' | 'map_value' | 'ctx' | 'unmodelled';
+export type HelperArg = 'anything' | 'const_map_ptr' | 'map_key' | 'map_value' | 'ctx' | 'unmodelled'
+  /** ARG_PTR_TO_UNINIT_MEM followed by its ARG_CONST_SIZE_OR_ZERO: memory the helper writes. */
+  | 'uninit_mem' | 'const_size_or_zero';
 export type HelperRet = 'integer' | 'void' | 'map_value_or_null' | 'map_value' | 'trusted_btf_id';
 
 export interface HelperProto {
@@ -14,12 +16,15 @@ export interface HelperProto {
   retBtf?: string;
   /** 'base': bpf_base_func_proto (every program type); 'perfmon': base, for CAP_PERFMON loaders; or a list. */
   availability: 'base' | 'perfmon' | ProgTypeName[];
+  /** fn->might_sleep: only sleepable programs, never inside RCU / non-preemptible regions. */
+  mightSleep?: true;
 }
 
 export const HELPERS: HelperProto[] = [
   { name: 'bpf_map_lookup_elem', id: 1, args: ['const_map_ptr', 'map_key'], ret: 'map_value_or_null', availability: 'base' },
   { name: 'bpf_map_update_elem', id: 2, args: ['const_map_ptr', 'map_key', 'map_value', 'anything'], ret: 'integer', availability: 'base' },
   { name: 'bpf_map_delete_elem', id: 3, args: ['const_map_ptr', 'map_key'], ret: 'integer', availability: 'base' },
+  { name: 'bpf_copy_from_user', id: 148, args: ['uninit_mem', 'const_size_or_zero', 'anything'], ret: 'integer', availability: ['kprobe', 'tracepoint', 'perf_event', 'raw_tracepoint', 'tracing', 'lsm', 'syscall'], mightSleep: true },
   { name: 'bpf_tail_call', id: 12, args: ['ctx', 'const_map_ptr', 'anything'], ret: 'void', availability: 'base' },
   { name: 'bpf_ktime_get_ns', id: 5, args: [], ret: 'integer', availability: 'base' },
   { name: 'bpf_get_prandom_u32', id: 7, args: [], ret: 'integer', availability: 'base' },

@@ -85,6 +85,9 @@ const CORE_RULES = {
   // --- exit ---
   exitNotKnown: rule('core.exit.not-scalar', 'check_return_code', 'Program types with a return range must return a scalar.', (ctx: string, r: string, t: string) => `${ctx} the register ${r} is not a known value (${t})`),
   sleepableMapType: rule('core.map.sleepable-type', 'check_map_prog_compatibility', 'Sleepable programs may use only array, hash, ringbuf and local storage maps (others are freed without waiting for sleepable programs).', () => 'Sleepable programs can only use array, hash, ringbuf and local storage maps'),
+  helperMightSleep: rule('core.helper.might-sleep', 'check_helper_call', 'Helpers that may sleep (bpf_copy_from_user, ...) are callable only from sleepable programs.', () => 'helper call might sleep in a non-sleepable prog'),
+  helperSleepInRcu: rule('rcu.sleepable-helper-in-cs', 'check_helper_call', 'A helper that may sleep is not callable inside a bpf_rcu_read_lock section.', (name: string, id: number) => `sleepable helper ${name}#${id} in rcu_read_lock region`),
+  helperSleepNonPreempt: rule('kfunc.preempt.sleepable-helper', 'check_helper_call', 'A helper that may sleep is not callable while preemption is disabled.', (name: string, id: number) => `sleepable helper ${name}#${id} in non-preemptible region`),
   tailCallMap: ruleNoNewline('core.helper.tail-call-map', 'record_func_key', 'bpf_tail_call() jumps through a program array map and no other kind of map.', () => 'expected prog array map for tail call'),
   exitRange: rule('core.exit.range', 'check_return_code', "The return value must lie in the program type's allowed range.", (text: string) => text),
 } as const;

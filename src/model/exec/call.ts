@@ -7,7 +7,7 @@ import { newId, scratchReg } from '../env.ts';
 import { ModelLimit, reject, VerifierReject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
 import type { Reg } from '../state/reg.ts';
-import { NOT_INIT, PTR_MAYBE_NULL, PTR_TRUSTED, isScalar, ptrReg, regStr, scalarReg, unknownScalar } from '../state/reg.ts';
+import { NOT_INIT, PTR_MAYBE_NULL, PTR_TRUSTED, isScalar, ptrReg, regIsNull, regStr, scalarReg, unknownScalar } from '../state/reg.ts';
 import { MAX_CALL_FRAMES, curFrame, newFrame } from '../state/state.ts';
 import { BPF_REG_SIZE, isSpilledScalar } from '../state/stack.ts';
 import { checkRegRead, setReg } from './regs.ts';
@@ -19,6 +19,7 @@ import { S64_MAX, S64_MIN, scalarFrom } from '../scalar/scalar.ts';
 import { tnumIsConst } from '../scalar/tnum.ts';
 import { formatFrameState } from '../print-state.ts';
 import { checkResourceLeak } from '../refs/refs.ts';
+import { clobberStackBytes } from '../kfunc/mem.ts';
 
 /** The model does not cover this program; never a verdict. */
 export { ModelLimit };
@@ -36,6 +37,12 @@ export function checkHelperCall(env: Env, insn: Insn): void {
   const proto = helperById(id);
   if (!proto) throw new ModelLimit(`helper ${name}#${id} is not modelled yet`);
   if (!helperAllowed(proto, env.section.progType, env.profile.privileged)) reject(RULES.helperNotAllowed, name, id);
+  if (proto.mightSleep) {
+    // the context checks come before the arguments (check_helper_call)
+    if (!(env.prog.sleepable || env.section.sleepable)) reject(RULES.helperMightSleep);
+    if (env.cur.activeRcuLocks) reject(RULES.helperSleepInRcu, name, id);
+    if (env.cur.activePreemptLocks) reject(RULES.helperSleepNonPreempt, name, id);
+  }
   let mapIdx: number | undefined;
   let constKey: bigint | null = null;
   proto.args.forEach((arg, i) => {
@@ -83,6 +90,22 @@ function refineRetvalRange(env: Env, helperId: number): void {
   }
 }
 
+/**
+ * ARG_PTR_TO_UNINIT_MEM + ARG_CONST_SIZE_OR_ZERO with a stack buffer and a constant size: the
+ * bounds are checked now, and after the call every byte is written (STACK_MISC, spills scrubbed).
+ */
+function helperUninitMem(env: Env, memRegno: number, sizeReg: Reg): void {
+  if (sizeReg.type !== 'scalar' || !tnumIsConst(sizeReg.s.varOff)) throw new ModelLimit('variable sizes of helper memory arguments are not modelled yet');
+  const size = Number(BigInt.asIntN(64, sizeReg.s.varOff.value));
+  if (size < 0) throw new ModelLimit('negative sizes of helper memory arguments are not modelled yet');
+  const mem = curFrame(env.cur).regs[memRegno];
+  if (mem.type !== 'stack') throw new ModelLimit('NULL helper buffers are not modelled yet');
+  if (!tnumIsConst(mem.s.varOff)) throw new ModelLimit('variable-offset stack buffers passed to helpers are not modelled yet');
+  const frame = env.cur.frames[mem.frameno ?? env.cur.curframe];
+  checkStackBounds(env, memRegno, mem, mem.off, size, 'helper', frame);
+  if (size > 0) clobberStackBytes(frame, mem.off + Number(BigInt.asIntN(64, mem.s.varOff.value)), size);
+}
+
 const BPF_FUNC_get_smp_processor_id = 8;
 const BPF_FUNC_tail_call = 12;
 
@@ -99,6 +122,13 @@ function checkTailCall(env: Env, mapIdx: number | undefined): void {
 function checkHelperArg(env: Env, regno: number, reg: Reg, arg: HelperArg, mapIdx: number | undefined, constKey: bigint | null): bigint | null {
   switch (arg) {
     case 'anything':
+      return constKey;
+    case 'uninit_mem':
+      // checked together with its size, at the next argument (check_mem_size_reg)
+      if (reg.type !== 'stack' && !(reg.type === 'scalar' && regIsNull(reg))) throw new ModelLimit(`helper memory arguments of type ${reg.type} are not modelled yet`);
+      return constKey;
+    case 'const_size_or_zero':
+      helperUninitMem(env, regno - 1, reg);
       return constKey;
     case 'unmodelled':
       throw new ModelLimit(`argument ${regno} of this helper is not modelled yet`);

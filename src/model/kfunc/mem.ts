@@ -11,6 +11,7 @@ import { RULES } from '../../messages/catalog.ts';
 import type { Reg } from '../state/reg.ts';
 import { NOT_INIT, regIsNull, regStr } from '../state/reg.ts';
 import { BPF_REG_SIZE, EMPTY_SLOT } from '../state/stack.ts';
+import type { Frame } from '../state/state.ts';
 import { checkStackBounds, growStack, stackRangeInitialized } from '../exec/stack-access.ts';
 import { tnumIsConst } from '../scalar/tnum.ts';
 
@@ -23,6 +24,11 @@ function stackMem(env: Env, regno: number, reg: Reg, size: number): void {
   if (size === 0) return;
   stackRangeInitialized(env, regno, frame, off, size);
   if (!env.profile.privileged) throw new ModelLimit('kfunc memory arguments for unprivileged loaders are not modelled yet');
+  clobberStackBytes(frame, off, size);
+}
+
+/** Bytes [off, off + size) of a frame's stack were written by the callee: misc data, spills scrubbed. */
+export function clobberStackBytes(frame: Frame, off: number, size: number): void {
   growStack(frame, off);
   for (let o = off; o < off + size; o++) {
     const spi = Math.floor((-o - 1) / BPF_REG_SIZE);
