@@ -4,8 +4,18 @@ import type { ProgTypeName } from '../ir/sections.ts';
 
 export type HelperArg = 'anything' | 'const_map_ptr' | 'map_key' | 'map_value' | 'ctx' | 'unmodelled'
   /** ARG_PTR_TO_UNINIT_MEM followed by its ARG_CONST_SIZE_OR_ZERO: memory the helper writes. */
-  | 'uninit_mem' | 'const_size_or_zero';
-export type HelperRet = 'integer' | 'void' | 'map_value_or_null' | 'map_value' | 'trusted_btf_id';
+  | 'uninit_mem' | 'const_size_or_zero'
+  /** ARG_PTR_TO_MEM | MEM_RDONLY followed by its ARG_CONST_SIZE: memory the helper reads. */
+  | 'rdonly_mem' | 'const_size'
+  /** ARG_PTR_TO_BTF_ID_SOCK_COMMON | OBJ_RELEASE: a referenced socket the helper releases. */
+  | 'release_sock_common'
+  /** bpf_kptr_xchg: ARG_KPTR_XCHG_DEST, then ARG_PTR_TO_BTF_ID_OR_NULL | OBJ_RELEASE (src/model/kptr). */
+  | 'kptr_xchg_dest' | 'kptr_xchg_obj';
+export type HelperRet = 'integer' | 'void' | 'map_value_or_null' | 'map_value' | 'trusted_btf_id'
+  /** RET_PTR_TO_SOCKET_OR_NULL / RET_PTR_TO_SOCK_COMMON_OR_NULL. */
+  | 'sock_or_null' | 'sock_common_or_null'
+  /** bpf_kptr_xchg: the old field value, ptr_or_null_<field type> with a new reference. */
+  | 'kptr_xchg';
 
 export interface HelperProto {
   name: string;
@@ -18,7 +28,13 @@ export interface HelperProto {
   availability: 'base' | 'perfmon' | ProgTypeName[];
   /** fn->might_sleep: only sleepable programs, never inside RCU / non-preemptible regions. */
   mightSleep?: true;
+  /** is_acquire_function(): the returned pointer carries a new reference. */
+  acquire?: true;
 }
+
+/** Program types with the socket lookup helpers (tc, xdp, sk_skb, cgroup_skb and cgroup sock_addr protos). */
+const SK_LOOKUP: ProgTypeName[] = ['sched_cls', 'sched_act', 'xdp', 'sk_skb', 'cgroup_skb', 'cgroup_sock_addr'];
+const SK_LOOKUP_ARGS: HelperArg[] = ['ctx', 'rdonly_mem', 'const_size', 'anything', 'anything'];
 
 export const HELPERS: HelperProto[] = [
   { name: 'bpf_map_lookup_elem', id: 1, args: ['const_map_ptr', 'map_key'], ret: 'map_value_or_null', availability: 'base' },
@@ -33,6 +49,11 @@ export const HELPERS: HelperProto[] = [
   { name: 'bpf_skb_store_bytes', id: 9, args: ['ctx', 'anything', 'unmodelled', 'unmodelled', 'anything'], ret: 'integer', availability: ['sched_cls', 'sched_act', 'lwt_xmit', 'sk_skb'] },
   { name: 'bpf_ktime_get_boot_ns', id: 125, args: [], ret: 'integer', availability: 'base' },
   { name: 'bpf_get_current_task_btf', id: 158, args: [], ret: 'trusted_btf_id', retBtf: 'struct task_struct', availability: 'perfmon' },
+  { name: 'bpf_sk_lookup_tcp', id: 84, args: SK_LOOKUP_ARGS, ret: 'sock_or_null', availability: SK_LOOKUP, acquire: true },
+  { name: 'bpf_sk_lookup_udp', id: 85, args: SK_LOOKUP_ARGS, ret: 'sock_or_null', availability: SK_LOOKUP, acquire: true },
+  { name: 'bpf_skc_lookup_tcp', id: 99, args: SK_LOOKUP_ARGS, ret: 'sock_common_or_null', availability: SK_LOOKUP, acquire: true },
+  { name: 'bpf_sk_release', id: 86, args: ['release_sock_common'], ret: 'integer', availability: [...SK_LOOKUP, 'sk_lookup'] },
+  { name: 'bpf_kptr_xchg', id: 194, args: ['kptr_xchg_dest', 'kptr_xchg_obj'], ret: 'kptr_xchg', availability: 'perfmon' },
   { name: 'bpf_jiffies64', id: 118, args: [], ret: 'integer', availability: 'base' },
 ];
 

@@ -23,6 +23,7 @@ export const KFUNC_RULES = {
 
   // --- references (acquire_reference, release_reference, check_reference_leak) ---
   refReleaseUnreferenced: rule('ref.release.not-refcounted', 'check_kfunc_args', 'A KF_RELEASE kfunc must be given a pointer that carries a reference (the result of an acquiring kfunc).', (name: string) => `release kernel function ${name} expects refcounted PTR_TO_BTF_ID`),
+  refReleaseNotReferenced: rule('ref.release.not-referenced', 'check_func_arg', 'A release helper (such as bpf_sk_release) must be given a pointer that carries a reference, such as the checked result of bpf_sk_lookup_tcp; a socket read from the context has none.', (r: number) => `R${r} must be referenced when passed to release function`),
   refLeakExit: rule('ref.leak.exit', 'check_resource_leak', 'Every acquired reference must be released (or stored) before the main program exits.', (where: string) => `${where} would lead to reference leak`),
 
   // --- RCU read-side sections (check_kfunc_call, check_resource_leak) ---

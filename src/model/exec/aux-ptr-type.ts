@@ -10,7 +10,7 @@ import { reject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
 
 /** Base types whose accesses the kernel rewrites per instruction (reg_type_mismatch_ok() false). */
-const REWRITTEN = new Set(['ctx', 'socket', 'sock_common', 'tcp_sock', 'xdp_sock', 'btf_id', 'arena']);
+const REWRITTEN = new Set(['ctx', 'sock', 'sock_common', 'tcp_sock', 'xdp_sock', 'btf_id', 'arena']);
 
 const key = (type: string, flags: number): string => `${type}:${flags}`;
 

@@ -4,7 +4,7 @@ import type { Insn } from '../../isa/insn.ts';
 import * as op from '../../isa/opcodes.ts';
 import type { Env } from '../env.ts';
 import { newId, scratchReg } from '../env.ts';
-import { ModelLimit, reject, VerifierReject } from '../errors.ts';
+import { ModelBug, ModelLimit, reject, VerifierReject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
 import type { Reg } from '../state/reg.ts';
 import { NOT_INIT, PTR_MAYBE_NULL, PTR_TRUSTED, isScalar, ptrReg, regIsNull, regStr, scalarReg, unknownScalar } from '../state/reg.ts';
@@ -18,8 +18,9 @@ import { returnRange } from '../progtypes.ts';
 import { S64_MAX, S64_MIN, scalarFrom } from '../scalar/scalar.ts';
 import { tnumIsConst } from '../scalar/tnum.ts';
 import { formatFrameState } from '../print-state.ts';
-import { checkResourceLeak } from '../refs/refs.ts';
+import { acquireReference, checkResourceLeak, releaseReference } from '../refs/refs.ts';
 import { clobberStackBytes } from '../kfunc/mem.ts';
+import { checkKptrXchgArg, kptrXchgReturn } from '../kptr/kptr.ts';
 
 /** The model does not cover this program; never a verdict. */
 export { ModelLimit };
@@ -45,13 +46,20 @@ export function checkHelperCall(env: Env, insn: Insn): void {
   }
   let mapIdx: number | undefined;
   let constKey: bigint | null = null;
+  const meta: HelperMeta = { releaseRegno: 0 };
   proto.args.forEach((arg, i) => {
     const regno = i + 1;
     const reg = checkRegRead(env, regno);
-    constKey = checkHelperArg(env, regno, reg, arg, mapIdx, constKey);
+    constKey = checkHelperArg(env, regno, reg, arg, mapIdx, constKey, meta);
     if (arg === 'const_map_ptr') mapIdx = reg.map;
   });
   if (id === BPF_FUNC_tail_call) checkTailCall(env, mapIdx);
+  if (meta.releaseRegno) {
+    const reg = curFrame(env.cur).regs[meta.releaseRegno];
+    // "func %s#%d reference has not been acquired before": unreachable while the model keeps
+    // every referenced register in step with the reference table
+    if (!releaseReference(env, reg.refObjId)) throw new ModelBug(`helper ${name}: reference ${reg.refObjId} is not held`);
+  }
   // caller-saved registers are clobbered
   for (let r = 0; r <= 5; r++) {
     scratchReg(env, r);
@@ -76,7 +84,48 @@ export function checkHelperCall(env: Env, insn: Insn): void {
     case 'trusted_btf_id':
       setReg(env, 0, ptrReg('btf_id', { btf: proto.retBtf, flags: PTR_TRUSTED }));
       break;
+    case 'kptr_xchg':
+      setReg(env, 0, kptrXchgReturn(env));
+      break;
+    case 'sock_or_null':
+    case 'sock_common_or_null': {
+      // a maybe-NULL result gets a fresh id; an acquiring helper then replaces both the id and
+      // ref_obj_id with the new reference's id (check_helper_call)
+      let r0 = ptrReg(proto.ret === 'sock_or_null' ? 'sock' : 'sock_common', { flags: PTR_MAYBE_NULL, id: newId(env) });
+      if (proto.acquire) {
+        const ref = acquireReference(env, env.insnIdx);
+        r0 = { ...r0, id: ref, refObjId: ref };
+      }
+      setReg(env, 0, r0);
+      break;
+    }
   }
+}
+
+interface HelperMeta {
+  /** The OBJ_RELEASE argument's register (meta->release_regno), 0 when none. */
+  releaseRegno: number;
+}
+
+/** compatible_reg_types for ARG_PTR_TO_BTF_ID_SOCK_COMMON, as check_reg_type lists them. */
+const SOCK_COMMON_TYPES = 'sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_';
+
+/**
+ * ARG_PTR_TO_MEM | MEM_RDONLY + ARG_CONST_SIZE (check_mem_size_reg) with a stack buffer and a
+ * constant size: bounds, then every byte must be readable. Linux 6.18 accepts a zero size here.
+ */
+function helperRdonlyMem(env: Env, memRegno: number, sizeReg: Reg): void {
+  if (sizeReg.type !== 'scalar') reject(RULES.helperArgType, memRegno + 1, regStr(sizeReg), 'scalar');
+  if (!tnumIsConst(sizeReg.s.varOff)) throw new ModelLimit('variable sizes of helper memory arguments are not modelled yet');
+  const size = Number(BigInt.asIntN(64, sizeReg.s.varOff.value));
+  if (size < 0) throw new ModelLimit('negative sizes of helper memory arguments are not modelled yet');
+  const mem = curFrame(env.cur).regs[memRegno];
+  if (mem.type !== 'stack') throw new ModelLimit(`helper memory arguments of type ${regStr(mem)} are not modelled yet`);
+  if (!tnumIsConst(mem.s.varOff)) throw new ModelLimit('variable-offset stack buffers passed to helpers are not modelled yet');
+  if (size === 0) throw new ModelLimit('zero-sized helper memory arguments are not modelled yet');
+  const frame = env.cur.frames[mem.frameno ?? env.cur.curframe];
+  checkStackBounds(env, memRegno, mem, mem.off, size, 'helper', frame);
+  stackRangeInitialized(env, memRegno, frame, mem.off + Number(BigInt.asIntN(64, mem.s.varOff.value)), size);
 }
 
 /**
@@ -119,8 +168,31 @@ function checkTailCall(env: Env, mapIdx: number | undefined): void {
   checkResourceLeak(env, 'tail_call', true);
 }
 
-function checkHelperArg(env: Env, regno: number, reg: Reg, arg: HelperArg, mapIdx: number | undefined, constKey: bigint | null): bigint | null {
+function checkHelperArg(env: Env, regno: number, reg: Reg, arg: HelperArg, mapIdx: number | undefined, constKey: bigint | null, meta: HelperMeta): bigint | null {
   switch (arg) {
+    case 'rdonly_mem': {
+      // checked together with its size, at the next argument (check_mem_size_reg)
+      const okTypes = ['stack', 'pkt', 'pkt_meta', 'map_key', 'map_value', 'mem', 'buf'];
+      if (!okTypes.includes(reg.type) || reg.flags & PTR_MAYBE_NULL) reject(RULES.helperArgType, regno, regStr(reg), MEM_TYPES);
+      if (reg.type !== 'stack') throw new ModelLimit(`helper memory arguments of type ${regStr(reg)} are not modelled yet`);
+      return constKey;
+    }
+    case 'const_size':
+      helperRdonlyMem(env, regno - 1, reg);
+      return constKey;
+    case 'release_sock_common': {
+      if (reg.type === 'btf_id') throw new ModelLimit('BTF socket pointers passed to release helpers are not modelled yet');
+      const ok = (reg.type === 'sock_common' || reg.type === 'sock' || reg.type === 'tcp_sock' || reg.type === 'xdp_sock') && reg.flags === 0;
+      if (!ok) reject(RULES.helperArgType, regno, regStr(reg), SOCK_COMMON_TYPES);
+      if (reg.off !== 0 || !tnumIsConst(reg.s.varOff) || reg.s.varOff.value !== 0n) throw new ModelLimit('socket pointers with an offset are not modelled yet');
+      if (!reg.refObjId) reject(RULES.refReleaseNotReferenced, regno);
+      meta.releaseRegno = regno;
+      return constKey;
+    }
+    case 'kptr_xchg_dest':
+    case 'kptr_xchg_obj':
+      checkKptrXchgArg(env, regno, reg);
+      return constKey;
     case 'anything':
       return constKey;
     case 'uninit_mem':

@@ -19,6 +19,7 @@ import { checkPtrToBtfAccess } from '../btf-ptr/access.ts';
 import { coerceRegToSize, coerceRegToSizeSx, scalarKnown } from '../scalar/scalar.ts';
 import { tnumAdd, tnumConst, tnumIsAligned, tnumIsConst } from '../scalar/tnum.ts';
 import { formatUnum } from '../scalar/format.ts';
+import { kptrMapAccess } from '../kptr/kptr.ts';
 
 type Access = 'read' | 'write';
 
@@ -42,7 +43,7 @@ function checkAlignment(reg: Reg, off: number, size: number, strictOnce: boolean
   if (!tnumIsAligned(regOff, BigInt(size))) reject(RULES.misaligned, reg.flags === 0 ? (POINTER_DESC[reg.type] ?? '') : '', tnumText(reg), reg.off, off, size);
 }
 
-const POINTER_DESC: Partial<Record<string, string>> = { map_key: 'key ', map_value: 'value ', ctx: 'context ', flow_keys: 'flow keys ', socket: 'sock ', sock_common: 'sock_common ', tcp_sock: 'tcp_sock ', xdp_sock: 'xdp_sock ' };
+const POINTER_DESC: Partial<Record<string, string>> = { map_key: 'key ', map_value: 'value ', ctx: 'context ', flow_keys: 'flow keys ', sock: 'sock ', sock_common: 'sock_common ', tcp_sock: 'tcp_sock ', xdp_sock: 'xdp_sock ' };
 
 /** check_mem_access(): returns the loaded value for reads. */
 export function checkMemAccess(env: Env, regno: number, off: number, size: number, kind: Access, value: Reg | null, imm: number | null, signExt: boolean, strictAlignOnce = false): Reg | null {
@@ -106,6 +107,8 @@ function mapValueAccess(env: Env, regno: number, reg: Reg, off: number, size: nu
   const map = env.prog.maps[reg.map ?? 0];
   if (kind === 'write' && map.readonly) reject(RULES.mapReadonly, map.valueSize, off + Number(reg.s.smin), size);
   checkMemRegion(regno, reg, off, size, map.valueSize);
+  const kptr = kptrMapAccess(env, reg, off, size, kind);
+  if (kptr !== undefined) return kptr;
   if (kind === 'read') {
     if (tnumIsConst(reg.s.varOff) && map.readonly && map.initial) {
       const at = off + Number(reg.s.varOff.value);
@@ -177,7 +180,7 @@ export function checkStore(env: Env, insn: Insn): void {
 /** atomic_ptr_type_ok(): no atomics on the context, packets or sockets (their accesses are rewritten). */
 function atomicPtrTypeOk(reg: Reg): boolean {
   if (reg.type === 'ctx' && reg.flags === 0) return false;
-  return !['pkt', 'pkt_meta', 'flow_keys', 'sock_common', 'socket', 'tcp_sock', 'xdp_sock'].includes(reg.type);
+  return !['pkt', 'pkt_meta', 'flow_keys', 'sock_common', 'sock', 'tcp_sock', 'xdp_sock'].includes(reg.type);
 }
 
 /** BPF_STX | BPF_ATOMIC (check_atomic): load-acquire, store-release, and read-modify-write. */

@@ -2,7 +2,9 @@
 // check_reference_leak / check_resource_leak), Linux 6.18.
 //
 // rule ref.leak.exit: every acquired reference is released before the main program exits.
-// rule ref.release.not-refcounted / ref.release.nonzero-offset live in ../kfunc/args.ts.
+// rule ref.release.not-refcounted / ref.release.nonzero-offset live in ../kfunc/args.ts;
+// rule ref.release.not-referenced (OBJ_RELEASE helper arguments, bpf_sk_release) in ../exec/call.ts.
+// Acquiring helpers (bpf_sk_lookup_tcp/udp, bpf_skc_lookup_tcp) take references here too.
 //
 // A reference is an entry of VState.refs (id = a fresh env id, insn = the acquiring call).
 // Registers naming the object carry refObjId = id; copies, spills and fills share it.
