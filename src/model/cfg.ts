@@ -65,6 +65,9 @@ const SLEEPABLE_MAP_TYPES = new Set(['hash', 'lru_hash', 'array', 'percpu_hash',
 /** core.map.sleepable-type — checked when an ld_imm64 names the map, before the program runs. */
 function checkMapProgCompat(prog: Program, i: number): void {
   const r = prog.relocs.find((x) => x.insn === i && (x.kind === 'map_fd' || x.kind === 'map_value'));
+  // resolve_pseudo_ldimm64() looks the fd up before verification starts (0 insns processed)
+  const insn = prog.insns[i];
+  if (!r && insn && (insn.src === op.BPF_PSEUDO_MAP_FD || insn.src === op.BPF_PSEUDO_MAP_VALUE)) reject(RULES.mapNotFound, insn.imm);
   const map = r && (r.kind === 'map_fd' || r.kind === 'map_value') ? prog.maps[r.map] : undefined;
   if (map && isSleepable(prog) && !SLEEPABLE_MAP_TYPES.has(map.type)) reject(RULES.sleepableMapType);
 }
@@ -142,14 +145,23 @@ export function analyzeCfg(prog: Program, level2: boolean, log: (s: string) => v
     const t = stack.pop() as number;
     const insn = insns[t];
     if (isExit(insn)) continue;
+    // visit_func_call_insn(): the instruction after every call is a prune point (states meet
+    // there after the callee or helper returns); the call itself only when it enters a subprogram
     if (isCall(insn)) {
-      prunePoints[t] |= 1;
-      if (insn.src === op.BPF_PSEUDO_CALL) push(t, t + insn.imm + 1, true);
+      if (t + 1 < n) prunePoints[t + 1] |= 1;
+      if (insn.src === op.BPF_PSEUDO_CALL) {
+        prunePoints[t] |= 1;
+        push(t, t + insn.imm + 1, true);
+      }
       push(t, t + 1, false);
       continue;
     }
     if (isLdImm64(insn)) {
-      if (insn.src === op.BPF_PSEUDO_FUNC) push(t, t + insn.imm + 1, true);
+      if (insn.src === op.BPF_PSEUDO_FUNC) {
+        prunePoints[t] |= 1;
+        if (t + 2 < n) prunePoints[t + 2] |= 1;
+        push(t, t + insn.imm + 1, true);
+      }
       push(t, t + 2, false);
       continue;
     }
