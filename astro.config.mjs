@@ -37,6 +37,7 @@ export default defineConfig({
             { label: 'KF_ARENA_*', link: '/kfuncs/kf-arena/' },
             { label: 'KF_IMPLICIT_ARGS (7.0)', link: '/kfuncs/kf-implicit-args/' },
             { label: 'KF_FORBID_SLEEP (proposed)', link: '/kfuncs/kf-forbid-sleep/' },
+            { label: 'Pointers to kernel structs', link: '/kfuncs/btf-pointers/' },
             { label: 'Reference tracking', link: '/kfuncs/reference-tracking/' },
             { label: 'RCU sections and sleepable contexts', link: '/kfuncs/rcu-sections/' },
             { label: 'Can a KF_RCU argument be NULL?', link: '/kfuncs/kf-rcu-nullable-args/' },

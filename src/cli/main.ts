@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SourceError } from '../asm/errors.ts';
-import { collectExamples, examplesFromFile, frontEndFor, FRONT_ENDS } from '../spec/sources.ts';
+import { collectExamples, frontEndFor, FRONT_ENDS, readSourceFile } from '../spec/sources.ts';
 import { checkExample, compare, runModel, type Checked } from '../spec/runner.ts';
 import { formatReport, summary, type Format } from '../spec/report.ts';
 import { kernelCheck, type KernelCheck } from '../spec/kernel-check.ts';
@@ -13,7 +13,6 @@ import { kernelStatus } from '../kernel/loader.ts';
 import { failingSourceLine } from '../elf/source-line.ts';
 import { buildSiteData } from '../spec/site-data.ts';
 import { isModelProblem, runFuzz } from '../fuzz/fuzz.ts';
-import { readSelftestC } from '../selftest/examples.ts';
 import { formatFuzzReport } from '../fuzz/report.ts';
 import { FEATURES, isFeature } from '../fuzz/grammar.ts';
 
@@ -50,7 +49,8 @@ function verify(args: string[]): number {
   if (!frontEndFor(file)) fail(`bpfspec verify: ${file}: cannot read this kind of file (known: ${FRONT_ENDS.flatMap((f) => f.suffixes).join(', ')})`);
   const level = values['log-level'] !== undefined ? Number(values['log-level']) : undefined;
   if (level !== undefined && level !== 1 && level !== 2) fail(`bpfspec verify: --log-level must be 1 or 2`);
-  const examples = examplesFromFile(file);
+  // test_loader files may hold tests this machine cannot run as written (unprivileged-only, other arches)
+  const { examples, skipped } = readSourceFile(file);
   const kstatus = values.kernel ? kernelStatus() : null;
   if (kstatus && !kstatus.available) process.stderr.write(`bpfspec: kernel back end skipped: ${kstatus.reason}\n`);
   let disagree = false;
@@ -82,8 +82,6 @@ function verify(args: string[]): number {
       ...(values.kernel ? { kernel } : {}),
     };
   });
-  // test_loader files may hold tests this machine cannot run as written (unprivileged-only, other arches)
-  const skipped = file.endsWith('.c') ? readSelftestC(file, readFileSync(file, 'utf8')).skipped : [];
   if (values.json) {
     process.stdout.write(JSON.stringify({ file, programs, ...(skipped.length ? { skipped } : {}) }, null, 2) + '\n');
   } else {

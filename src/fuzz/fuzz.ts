@@ -53,7 +53,7 @@ const PROBLEMS: Class[] = ['model-accepts', 'model-rejects', 'message', 'model-c
 /** Problems of the model (kernel bugs are reported too, but are not the model's to fix). */
 export const isModelProblem = (c: Class): boolean => PROBLEMS.includes(c) && c !== 'kernel-bug';
 
-export const isProblem = (c: Class): boolean => PROBLEMS.includes(c);
+const isProblem = (c: Class): boolean => PROBLEMS.includes(c);
 
 export function exampleName(seed: number, index: number): string {
   return `fuzz_${seed}_${index}`;

@@ -7,7 +7,7 @@
 // NULL, out-of-bounds offsets, pointer misuse) exercises the rejection paths.
 import { Rng } from './rng.ts';
 import { cloneState, join, newState, sgn, type GenState, type Val } from './gen-state.ts';
-import { kfuncBeforeExit, kfuncStatement, KFUNC_FEATURES, resetKfuncCounters } from './kfunc-grammar.ts';
+import { kfuncBeforeExit, kfuncStatement, KFUNC_FEATURES } from './kfunc-grammar.ts';
 
 /** The core features: socket and tc programs without kfuncs. */
 export const CORE_FEATURES = ['alu', 'stack', 'maps', 'atomics', 'branches', 'loops', 'calls', 'ctx', 'invalid'] as const;
@@ -49,7 +49,7 @@ const CALLER_SAVED = [1, 2, 3, 4, 5];
 class Generator {
   private readonly out: string[] = [];
   private labelN = 0;
-  private nullId = 0;
+  private lastId = 0;
   private usesSub = false;
   readonly rng: Rng;
   private readonly opts: GenOptions;
@@ -59,6 +59,10 @@ class Generator {
     this.opts = opts;
     // kfunc programs are syscall programs: sleepable, and every kfunc set in scope is registered for them
     this.section = opts.features.some((f) => (KFUNC_FEATURES as readonly string[]).includes(f)) ? 'syscall' : rng.chance(0.5) ? 'socket' : 'tc';
+  }
+
+  freshId(): number {
+    return ++this.lastId;
   }
 
   has(f: Feature): boolean {
@@ -259,7 +263,7 @@ class Generator {
     this.emit(`r1 = ${map} ll`);
     this.emit('call bpf_map_lookup_elem');
     this.clobber(s);
-    s.regs[0] = { k: 'map_or_null', id: ++this.nullId };
+    s.regs[0] = { k: 'map_or_null', id: this.freshId() };
     if (this.rng.chance(0.5)) {
       const d = this.rng.pick([6, 7, 8, 9].filter((r) => !s.reserved.has(r)).concat([0]));
       if (d !== 0) {
@@ -455,7 +459,6 @@ class Generator {
 }
 
 export function generateProgram(seed: number, index: number, opts: GenOptions): GeneratedProgram {
-  resetKfuncCounters();
   return new Generator(new Rng(seed, index), opts).generate();
 }
 

@@ -18,6 +18,8 @@ export interface KfuncHost {
   regsWhere(s: GenState, pred: (v: Val) => boolean): number[];
   clobber(s: GenState): void;
   statement(s: GenState): void;
+  /** A new id, unique within the program (shared with map-lookup NULL-check ids). */
+  freshId(): number;
 }
 
 const ACQUIRE: Record<KObj, { call: string; arg: (rng: Rng) => string | null }> = {
@@ -28,9 +30,6 @@ const ACQUIRE: Record<KObj, { call: string; arg: (rng: Rng) => string | null }> 
 const REACQUIRE: Record<KObj, string> = { task: 'bpf_task_acquire', cgroup: 'bpf_cgroup_acquire', cpumask: 'bpf_cpumask_acquire' };
 const RELEASE: Record<KObj, string> = { task: 'bpf_task_release', cgroup: 'bpf_cgroup_release', cpumask: 'bpf_cpumask_release' };
 const CALLEE_SAVED = [6, 7, 8, 9];
-
-let refN = 0;
-let idN = 1000;
 
 /** Weighted statement choices this grammar offers at this point (none when its features are off). */
 export function kfuncStatement(host: KfuncHost, s: GenState): [number, () => void][] {
@@ -74,8 +73,9 @@ function objectRegion(host: KfuncHost, s: GenState): void {
   const arg = a.arg(rng);
   if (arg) host.emit(arg);
   callKfunc(host, s, a.call);
-  const ref = ++refN;
-  const id = ++idN;
+  // one id serves as both the reference and the NULL-check id, as the kernel's acquire does
+  const ref = host.freshId();
+  const id = ref;
   host.emit(`r${d} = r0`);
   const v: Val = { k: 'obj', obj, ref, id, maybeNull: true };
   s.regs[0] = { ...v };
@@ -261,13 +261,4 @@ function kfuncFault(host: KfuncHost, s: GenState): void {
     },
   ];
   rng.pick(faults)();
-}
-
-/** Exported for tests: the generator-side names of the calls this grammar makes. */
-export const KFUNCS_USED = [...new Set([...Object.values(ACQUIRE).map((a) => a.call), ...Object.values(REACQUIRE), ...Object.values(RELEASE), 'bpf_cpumask_set_cpu', 'bpf_cpumask_clear_cpu', 'bpf_rcu_read_lock', 'bpf_rcu_read_unlock'])];
-
-/** Reset per-program counters so a program's text depends only on its own seed. */
-export function resetKfuncCounters(): void {
-  refN = 0;
-  idN = 1000;
 }

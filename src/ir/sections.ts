@@ -453,3 +453,13 @@ export function btfAttachTargetName(info: SectionInfo): { name: string; kind: 't
       return { name: info.attachTo, kind: 'func' };
   }
 }
+
+/**
+ * prog->sleepable: the section asks for BPF_F_SLEEPABLE (syscall, fentry.s/, lsm.s/, ...) or the
+ * front end set it (a selftest's __flag(BPF_F_SLEEPABLE)).
+ */
+export function isSleepableProgram(prog: { section: string; sleepable: boolean }): boolean {
+  if (prog.sleepable) return true;
+  const sec = parseSection(prog.section);
+  return sec.ok && sec.sleepable;
+}

@@ -535,14 +535,17 @@ export function cStringAt(bytes: Uint8Array, maxLen = bytes.length): string {
   return new TextDecoder('utf-8').decode(bytes.subarray(0, end));
 }
 
+/** The CPU ranges in /sys/devices/system/cpu/possible ("0-3,8"), as [first, last] pairs. */
+export function possibleCpuRanges(): [number, number][] {
+  const text = readFileSync('/sys/devices/system/cpu/possible', 'utf8').trim();
+  return text.split(',').map((part): [number, number] => {
+    const [lo, hi] = part.split('-').map((x) => Number.parseInt(x, 10));
+    if (lo === undefined || Number.isNaN(lo) || (hi !== undefined && Number.isNaN(hi))) throw new Error(`cannot parse /sys/devices/system/cpu/possible: '${text}'`);
+    return [lo, hi ?? lo];
+  });
+}
+
 /** Number of possible CPUs (per-CPU map values are this many round_up(value_size, 8) slots). */
 export function possibleCpus(): number {
-  const text = readFileSync('/sys/devices/system/cpu/possible', 'utf8').trim();
-  let n = 0;
-  for (const part of text.split(',')) {
-    const [lo, hi] = part.split('-').map((x) => Number.parseInt(x, 10));
-    if (lo === undefined || Number.isNaN(lo)) throw new Error(`cannot parse /sys/devices/system/cpu/possible: '${text}'`);
-    n += hi === undefined ? 1 : hi - lo + 1;
-  }
-  return n;
+  return possibleCpuRanges().reduce((n, [lo, hi]) => n + hi - lo + 1, 0);
 }

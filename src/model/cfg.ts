@@ -6,7 +6,7 @@ import type { Insn } from '../isa/insn.ts';
 import { BPF_ALU, BPF_ALU64, BPF_JMP, BPF_JMP32, BPF_LD, BPF_LDX, BPF_ST, BPF_STX, insnClass, isLdImm64 } from '../isa/insn.ts';
 import * as op from '../isa/opcodes.ts';
 import type { Program } from '../ir/program.ts';
-import { parseSection } from '../ir/sections.ts';
+import { isSleepableProgram } from '../ir/sections.ts';
 import { RULES } from '../messages/catalog.ts';
 import { reject } from './errors.ts';
 
@@ -69,12 +69,7 @@ function checkMapProgCompat(prog: Program, i: number): void {
   const insn = prog.insns[i];
   if (!r && insn && (insn.src === op.BPF_PSEUDO_MAP_FD || insn.src === op.BPF_PSEUDO_MAP_VALUE)) reject(RULES.mapNotFound, insn.imm);
   const map = r && (r.kind === 'map_fd' || r.kind === 'map_value') ? prog.maps[r.map] : undefined;
-  if (map && isSleepable(prog) && !SLEEPABLE_MAP_TYPES.has(map.type)) reject(RULES.sleepableMapType);
-}
-
-function isSleepable(prog: Program): boolean {
-  const sec = parseSection(prog.section);
-  return prog.sleepable || (sec.ok && (sec.sleepable || sec.progType === 'syscall'));
+  if (map && isSleepableProgram(prog) && !SLEEPABLE_MAP_TYPES.has(map.type)) reject(RULES.sleepableMapType);
 }
 
 export function jumpTarget(insns: Insn[], i: number): number | undefined {

@@ -7,6 +7,7 @@ import type { VLog } from './log.ts';
 import type { VState } from './state/state.ts';
 import type { Scratch } from './print-state.ts';
 import type { Profile } from './profile.ts';
+import type { BaseType } from './state/reg.ts';
 
 export const BPF_COMPLEXITY_LIMIT_INSNS = 1_000_000;
 export const BPF_COMPLEXITY_LIMIT_JMP_SEQ = 8192;
@@ -48,7 +49,7 @@ export interface Env {
    * insn_aux_data[i].ptr_type: the pointer type (base type and flags) a load/store at slot i
    * first dereferenced, on whichever path reached it first (save_aux_ptr_type).
    */
-  auxPtrType: (string | null)[];
+  auxPtrType: ({ type: BaseType; flags: number } | null)[];
   /** Registers live before each instruction (bit i = Ri), from compute_live_registers. */
   liveRegsBefore: Uint16Array;
   insnProcessed: number;

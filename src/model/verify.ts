@@ -113,7 +113,7 @@ export function verifyProgram(prog: Program, opts: VerifyOptions = {}): VerifyRe
   };
   const env: Env = {
     prog, section, profile, nrCpuIds: opts.nrCpuIds ?? DEFAULT_NR_CPU_IDS, log, cur: init, insnIdx: 0, prevInsnIdx: -1, stack: [], explored: new Map(), prunePoints: new Uint8Array(0),
-    auxPtrType: new Array<string | null>(prog.insns.length).fill(null), liveRegsBefore: new Uint16Array(0), insnProcessed: 0, prevInsnProcessed: 0, jmpsProcessed: 0, prevJmpsProcessed: 0, totalStates: 0,
+    auxPtrType: new Array<Env['auxPtrType'][number]>(prog.insns.length).fill(null), liveRegsBefore: new Uint16Array(0), insnProcessed: 0, prevInsnProcessed: 0, jmpsProcessed: 0, prevJmpsProcessed: 0, totalStates: 0,
     peakStates: 0, maxStatesPerInsn: 0, idGen: 0, scratch: { regs: new Set(), slots: new Set() }, subprogStackDepth: [],
     trace: opts.trace ? [] : null, traceLimit: opts.traceLimit ?? 5000,
   };

@@ -29,10 +29,6 @@ export interface SelftestFile {
   skipped: SkippedTest[];
 }
 
-export function examplesFromSelftestC(path: string, text: string): Example[] {
-  return readSelftestC(path, text).examples;
-}
-
 /** Text for the assembler, with the .c offset of every character. */
 class Synth {
   text = '';

@@ -1,6 +1,6 @@
 // Facts about the machine the model is compared with, read where the Node side runs. The
 // model itself stays host-independent (it also runs in the browser) and takes them as options.
-import { readFileSync } from 'node:fs';
+import { possibleCpuRanges } from '../kernel/bpf-syscall.ts';
 
 let cached: number | undefined | null = null;
 
@@ -9,9 +9,7 @@ export function hostNrCpuIds(): number | undefined {
   if (cached !== null) return cached;
   cached = undefined;
   try {
-    const text = readFileSync('/sys/devices/system/cpu/possible', 'utf8').trim();
-    const ids = text.split(',').map((part) => Number.parseInt(part.split('-').at(-1) ?? '', 10));
-    if (ids.length && ids.every((n) => Number.isInteger(n) && n >= 0)) cached = Math.max(...ids) + 1;
+    cached = Math.max(...possibleCpuRanges().map(([, hi]) => hi)) + 1;
   } catch {
     // not Linux, or /sys not mounted: the model keeps its default
   }

@@ -6,23 +6,29 @@ import { join, relative } from 'node:path';
 import { SourceError } from '../asm/errors.ts';
 import { examplesFromAsmFile, examplesFromMdx } from './collect.ts';
 import type { Example } from './example.ts';
-import { examplesFromSelftestC } from '../selftest/examples.ts';
+import { readSelftestC, type SkippedTest } from '../selftest/examples.ts';
 import { examplesFromElf } from '../elf/examples.ts';
+
+/** What a front end made of a file: its examples, and test programs it set aside with the reason. */
+export interface SourceFile {
+  examples: Example[];
+  skipped: SkippedTest[];
+}
 
 export interface FrontEnd {
   /** File name suffixes this front end reads. */
   suffixes: string[];
   /** `path` is what messages show (relative to the project root when collected). */
-  read: (path: string, bytes: Uint8Array) => Example[];
+  read: (path: string, bytes: Uint8Array) => SourceFile;
 }
 
 const utf8 = (b: Uint8Array): string => new TextDecoder('utf-8').decode(b);
 
 export const FRONT_ENDS: FrontEnd[] = [
-  { suffixes: ['.s'], read: (p, b) => examplesFromAsmFile(p, utf8(b)) },
-  { suffixes: ['.mdx'], read: (p, b) => examplesFromMdx(p, utf8(b)) },
-  { suffixes: ['.c'], read: (p, b) => examplesFromSelftestC(p, utf8(b)) },
-  { suffixes: ['.o'], read: (p, b) => examplesFromElf(p, b) },
+  { suffixes: ['.s'], read: (p, b) => ({ examples: examplesFromAsmFile(p, utf8(b)), skipped: [] }) },
+  { suffixes: ['.mdx'], read: (p, b) => ({ examples: examplesFromMdx(p, utf8(b)), skipped: [] }) },
+  { suffixes: ['.c'], read: (p, b) => readSelftestC(p, utf8(b)) },
+  { suffixes: ['.o'], read: (p, b) => ({ examples: examplesFromElf(p, b), skipped: [] }) },
 ];
 
 export function frontEndFor(path: string): FrontEnd | undefined {
@@ -30,11 +36,13 @@ export function frontEndFor(path: string): FrontEnd | undefined {
 }
 
 /** Read one file with the front end its name calls for; `shownPath` is used in messages. */
-export function examplesFromFile(path: string, shownPath = path): Example[] {
+export function readSourceFile(path: string, shownPath = path): SourceFile {
   const fe = frontEndFor(path);
   if (!fe) throw new Error(`${shownPath}: no front end reads this kind of file (known: ${FRONT_ENDS.flatMap((f) => f.suffixes).join(', ')})`);
   return fe.read(shownPath, readFileSync(path));
 }
+
+export const examplesFromFile = (path: string, shownPath = path): Example[] => readSourceFile(path, shownPath).examples;
 
 /** Every file under `paths` that some front end reads, in a stable order. */
 export function listFiles(paths: string[]): string[] {

@@ -17,6 +17,7 @@
 // The lists come from the running kernel's BTF: the verifier emits them as `<struct>__safe_<kind>`
 // types (BTF_TYPE_EMIT), see kernelSafeFields().
 import type { Env } from '../env.ts';
+import { inRcuCs } from '../rcu/rcu.ts';
 import type { Reg } from '../state/reg.ts';
 import { MEM_ALLOC, MEM_PERCPU, MEM_RCU, MEM_USER, NON_OWN_REF, PTR_MAYBE_NULL, PTR_TRUSTED, PTR_UNTRUSTED } from '../state/reg.ts';
 import { kernelSafeFields, type SafeKind } from '../../catalog/kernel-types.ts';
@@ -32,10 +33,6 @@ export function isTrustedReg(reg: Reg): boolean {
 
 export const isRcuReg = (reg: Reg): boolean => (reg.flags & MEM_RCU) !== 0;
 
-/** in_rcu_cs(): inside bpf_rcu_read_lock(), holding a lock, or not sleepable at all. */
-export function inRcuCs(env: Env): boolean {
-  return env.cur.activeRcuLocks > 0 || env.cur.activeLocks > 0 || !env.section.sleepable;
-}
 
 /** btf_nested_type_is_trusted(): is (struct of `parent`, field, pointee) in the `<struct>__safe_<kind>` list? */
 function inSafeList(parent: string, kind: SafeKind, field: string, pointee: string): boolean {

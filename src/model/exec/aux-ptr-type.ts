@@ -12,8 +12,6 @@ import { RULES } from '../../messages/catalog.ts';
 /** Base types whose accesses the kernel rewrites per instruction (reg_type_mismatch_ok() false). */
 const REWRITTEN = new Set(['ctx', 'sock', 'sock_common', 'tcp_sock', 'xdp_sock', 'btf_id', 'arena']);
 
-const key = (type: string, flags: number): string => `${type}:${flags}`;
-
 /**
  * Record or check the pointer type the load/store at the current instruction dereferences.
  * `reg` is the pointer register as it was before the access (the kernel reads the type first).
@@ -22,18 +20,15 @@ const key = (type: string, flags: number): string => `${type}:${flags}`;
 export function saveAuxPtrType(env: Env, reg: Reg, allowTrustMismatch: boolean): void {
   const i = env.insnIdx;
   const prev = env.auxPtrType[i] ?? null;
-  const cur = key(reg.type, reg.flags);
   if (prev === null) {
-    env.auxPtrType[i] = cur;
+    env.auxPtrType[i] = { type: reg.type, flags: reg.flags };
     return;
   }
-  if (prev === cur) return;
-  const prevType = prev.slice(0, prev.indexOf(':'));
-  const prevFlags = Number(prev.slice(prev.indexOf(':') + 1));
-  if (!REWRITTEN.has(reg.type) && !REWRITTEN.has(prevType)) return;
-  if (allowTrustMismatch && reg.type === 'btf_id' && prevType === 'btf_id') {
+  if (prev.type === reg.type && prev.flags === reg.flags) return;
+  if (!REWRITTEN.has(reg.type) && !REWRITTEN.has(prev.type)) return;
+  if (allowTrustMismatch && reg.type === 'btf_id' && prev.type === 'btf_id') {
     // trusted/untrusted (and MEM_RDONLY) differences fall back to an untrusted probe load
-    env.auxPtrType[i] = key('btf_id', PTR_UNTRUSTED | ((reg.flags | prevFlags) & PTR_MAYBE_NULL));
+    env.auxPtrType[i] = { type: 'btf_id', flags: PTR_UNTRUSTED | ((reg.flags | prev.flags) & PTR_MAYBE_NULL) };
     return;
   }
   reject(RULES.insnPtrTypeMismatch);

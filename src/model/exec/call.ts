@@ -3,6 +3,7 @@
 import type { Insn } from '../../isa/insn.ts';
 import * as op from '../../isa/opcodes.ts';
 import type { Env } from '../env.ts';
+import { isSleepableProgram } from '../../ir/sections.ts';
 import { newId, scratchReg } from '../env.ts';
 import { ModelBug, ModelLimit, reject, VerifierReject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
@@ -40,7 +41,7 @@ export function checkHelperCall(env: Env, insn: Insn): void {
   if (!helperAllowed(proto, env.section.progType, env.profile.privileged)) reject(RULES.helperNotAllowed, name, id);
   if (proto.mightSleep) {
     // the context checks come before the arguments (check_helper_call)
-    if (!(env.prog.sleepable || env.section.sleepable)) reject(RULES.helperMightSleep);
+    if (!isSleepableProgram(env.prog)) reject(RULES.helperMightSleep);
     if (env.cur.activeRcuLocks) reject(RULES.helperSleepInRcu, name, id);
     if (env.cur.activePreemptLocks) reject(RULES.helperSleepNonPreempt, name, id);
   }

@@ -18,6 +18,7 @@
 import type { Insn } from '../../isa/insn.ts';
 import type { CType } from '../../btf/types.ts';
 import type { Env } from '../env.ts';
+import { isSleepableProgram } from '../../ir/sections.ts';
 import { newId, scratchReg } from '../env.ts';
 import { ModelBug, ModelLimit, reject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
@@ -49,7 +50,7 @@ export function checkKfuncCall(env: Env, insn: Insn, idx: number): void {
   if (flags & (KF.KF_ITER_NEW | KF.KF_ITER_NEXT | KF.KF_ITER_DESTROY)) throw new ModelLimit('iterator kfuncs are modelled by the iterator issue');
   if (flags & KF.KF_DESTRUCTIVE && !env.profile.privileged) throw new ModelLimit('KF_DESTRUCTIVE kfuncs for loaders without CAP_SYS_BOOT are not modelled');
   const sleepable = (flags & KF.KF_SLEEPABLE) !== 0;
-  if (sleepable && !env.section.sleepable) reject(RULES.kfuncSleepable, name);
+  if (sleepable && !isSleepableProgram(env.prog)) reject(RULES.kfuncSleepable, name);
 
   const meta = checkKfuncArgs(env, name, flags, proto.params);
   rcuKfuncCall(env, name, sleepable);

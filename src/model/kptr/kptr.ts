@@ -23,7 +23,7 @@ import * as op from '../../isa/opcodes.ts';
 import { BPF_LDX, insnClass } from '../../isa/insn.ts';
 import { tnumIsConst } from '../scalar/tnum.ts';
 import { acquireReference, releaseReference } from '../refs/refs.ts';
-import { inRcuCs } from '../btf-ptr/trust.ts';
+import { inRcuCs } from '../rcu/rcu.ts';
 
 type KptrKind = 'kptr' | 'kptr_untrusted' | 'percpu_kptr' | 'uptr';
 

@@ -9,6 +9,7 @@
 // At bpf_rcu_read_unlock() every MEM_RCU pointer (registers and spilled slots, all frames)
 // loses MEM_RCU and PTR_MAYBE_NULL and becomes PTR_UNTRUSTED.
 import type { Env } from '../env.ts';
+import { isSleepableProgram } from '../../ir/sections.ts';
 import { reject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
 import { MEM_RCU, PTR_MAYBE_NULL, PTR_UNTRUSTED, withReg } from '../state/reg.ts';
@@ -19,7 +20,7 @@ export const isRcuUnlockKfunc = (name: string): boolean => name === 'bpf_rcu_rea
 
 /** in_rcu_cs(): inside bpf_rcu_read_lock, holding a spin lock, or any non-sleepable program. */
 export function inRcuCs(env: Env): boolean {
-  return env.cur.activeRcuLocks > 0 || env.cur.activeLocks > 0 || !env.section.sleepable;
+  return env.cur.activeRcuLocks > 0 || env.cur.activeLocks > 0 || !isSleepableProgram(env.prog);
 }
 
 /** The RCU part of check_kfunc_call(), after the arguments were checked. */
