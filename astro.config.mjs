@@ -7,6 +7,10 @@
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
+import { readFileSync } from 'node:fs';
+
+// Our TextMate grammar for the example language (BPF asm, C preamble, selftest annotations).
+const bpfGrammar = JSON.parse(readFileSync(new URL('./src/site/shiki/bpf.tmLanguage.json', import.meta.url), 'utf8'));
 
 export default defineConfig({
   outDir: './dist',
@@ -19,7 +23,8 @@ export default defineConfig({
       // Rule pages are generated from the model's catalogue (src/pages/rules/), not written by hand.
       sidebar: [
         { label: 'Introduction', link: '/' },
-        { label: 'Rules', link: '/rules/' },
+        // src/pages/playground.astro: the model runs in the browser (src/site/playground/).
+        { label: 'Playground', link: '/playground/' },
         {
           label: 'kfunc flags',
           items: [
@@ -43,11 +48,23 @@ export default defineConfig({
             { label: 'Can a KF_RCU argument be NULL?', link: '/kfuncs/kf-rcu-nullable-args/' },
           ],
         },
+        { label: 'Ownership', items: [{ label: 'Referenced objects', link: '/ownership/' }] },
+        { label: 'Iterators', items: [{ label: 'Open-coded iterators', link: '/iterators/' }] },
+        {
+          // generated from the model's catalogue and the checked examples (src/pages/)
+          label: 'Reference',
+          items: [
+            { label: 'Rules', link: '/rules/' },
+            { label: 'Verifier messages', link: '/messages/' },
+            { label: 'Examples', link: '/examples/' },
+            { label: 'Coverage', link: '/coverage/' },
+          ],
+        },
       ],
       markdown: { processedDirs: ['./content/docs'] },
       expressiveCode: {
-        // Shiki has no BPF assembly grammar; highlight the C-like SEC()/__msg() annotations as C.
-        shiki: { langAlias: { bpf: 'c' } },
+        // ```bpf fences: our grammar (src/site/shiki/bpf.tmLanguage.json, tested in test/trace/).
+        shiki: { langs: [bpfGrammar] },
         // Keep tabs (kernel selftest style) so "copy to clipboard" gives the exact example text.
         tabWidth: 0,
       },

@@ -2,7 +2,11 @@
 // over the whole corpus, and — where the running kernel can load programs — the kernel's own
 // verification time for the same program in the same run (log level 4 stats) and the ratio.
 // Speed goals live here, not in timed tests.
+// Then the site (scripts/bench-site.ts): build time, page load times and weights in Chromium, and
+// the playground's re-verify time. `--no-site` skips it; `--out DIR`, `--no-build` and `--runs N`
+// are passed on; `node scripts/bench-site.ts` runs the site part alone.
 import { collectExamples } from '../src/spec/sources.ts';
+import { siteBench, siteBenchOptions } from './bench-site.ts';
 import { verifyProgram } from '../src/model/verify.ts';
 import { ModelLimit } from '../src/model/exec/call.ts';
 import { hostModelOptions } from '../src/spec/host.ts';
@@ -62,3 +66,5 @@ if (kst.available) {
   const median = ratios[Math.floor(ratios.length / 2)] ?? 0;
   console.log(`kernel (${kst.release}): ${withK.length} examples verified in ${(totalKernelUs / 1000).toFixed(1)} ms (its own verification time); model/kernel time ratio: total ${(modelUsWithKernel / totalKernelUs).toFixed(1)}x, median ${median.toFixed(1)}x`);
 } else console.log(`kernel: skipped (${kst.reason})`);
+
+if (!process.argv.includes('--no-site')) await siteBench(siteBenchOptions(process.argv.slice(2)));

@@ -27,6 +27,11 @@ export const KF = {
   KF_ITER_DESTROY: 1 << 10,
   KF_RCU_PROTECTED: 1 << 11,
   KF_FASTCALL: 1 << 12,
+  /**
+   * Proposed, not merged (seed 001, v3): while a reference this kfunc acquired is held, nothing
+   * may sleep. The series' bit value is not known to the model; this one is internal only.
+   */
+  KF_FORBID_SLEEP: 1 << 30,
 } as const;
 export type KfFlag = keyof typeof KF;
 
@@ -92,6 +97,10 @@ export interface KfuncDef {
   reason?: string;
   /** Hand-written prototype, for kfuncs missing from this kernel's BTF. */
   proto?: { ret: CType; params: FuncParam[] };
+  /** Flags the KF_FORBID_SLEEP series (profile forbid-sleep-v3) adds. */
+  seriesFlags?: readonly KfFlag[];
+  /** The kfunc exists only with the KF_FORBID_SLEEP series. */
+  seriesOnly?: boolean;
 }
 
 const k = (set: KfuncSetName, ...flags: KfFlag[]): KfuncDef => ({ set, flags, inKernel: true });
@@ -151,9 +160,37 @@ export const KFUNCS: Record<string, KfuncDef> = {
   bpf_cpumask_weight: k('cpumask', 'KF_RCU'),
   bpf_cpumask_populate: k('cpumask', 'KF_RCU'),
   // kernel/cgroup/rstat.c, bpf_rstat_kfunc_ids (no KF_TRUSTED_ARGS on 6.18: walked css pointers are accepted)
+  // open-coded iterators (common_btf_ids: every program type)
+  bpf_iter_num_new: k('common', 'KF_ITER_NEW'),
+  bpf_iter_num_next: k('common', 'KF_ITER_NEXT', 'KF_RET_NULL'),
+  bpf_iter_num_destroy: k('common', 'KF_ITER_DESTROY'),
+  bpf_iter_bits_new: k('common', 'KF_ITER_NEW'),
+  bpf_iter_bits_next: k('common', 'KF_ITER_NEXT', 'KF_RET_NULL'),
+  bpf_iter_bits_destroy: k('common', 'KF_ITER_DESTROY'),
+  bpf_iter_task_vma_new: k('common', 'KF_ITER_NEW', 'KF_RCU'),
+  bpf_iter_task_vma_next: { ...k('common', 'KF_ITER_NEXT', 'KF_RET_NULL'), seriesFlags: ['KF_ACQUIRE', 'KF_FORBID_SLEEP'] },
+  bpf_iter_task_vma_destroy: k('common', 'KF_ITER_DESTROY'),
+  // the KF_FORBID_SLEEP series v3 (patch 5/6): drop the VMA (and the lock) before sleeping
+  bpf_iter_task_vma_release: {
+    set: 'common', flags: ['KF_RELEASE'], inKernel: false, reason: 'proposed in the KF_FORBID_SLEEP series (v3, February 2026), not merged',
+    seriesOnly: true, proto: { ret: { kind: 'void' }, params: [{ name: 'it__iter', type: structPtr('bpf_iter_task_vma') }] },
+  },
+  bpf_iter_css_task_new: k('common', 'KF_ITER_NEW', 'KF_TRUSTED_ARGS'),
+  bpf_iter_css_task_next: k('common', 'KF_ITER_NEXT', 'KF_RET_NULL'),
+  bpf_iter_css_task_destroy: k('common', 'KF_ITER_DESTROY'),
+  bpf_iter_css_new: k('common', 'KF_ITER_NEW', 'KF_TRUSTED_ARGS', 'KF_RCU_PROTECTED'),
+  bpf_iter_css_next: k('common', 'KF_ITER_NEXT', 'KF_RET_NULL'),
+  bpf_iter_css_destroy: k('common', 'KF_ITER_DESTROY'),
+  bpf_iter_task_new: k('common', 'KF_ITER_NEW', 'KF_TRUSTED_ARGS', 'KF_RCU_PROTECTED'),
+  bpf_iter_task_next: k('common', 'KF_ITER_NEXT', 'KF_RET_NULL'),
+  bpf_iter_task_destroy: k('common', 'KF_ITER_DESTROY'),
   css_rstat_updated: k('rstat'),
   css_rstat_flush: k('rstat', 'KF_SLEEPABLE'),
   // mm/bpf_memcontrol.c: the memcg pair landed after Linux 6.18 (struct_ops only)
+  crash_kexec: {
+    set: 'generic', flags: ['KF_DESTRUCTIVE'], inKernel: false, reason: 'the Linux 6.18 kernel here is built without CONFIG_CRASH_DUMP',
+    proto: { ret: { kind: 'void' }, params: [{ name: 'regs', type: structPtr('pt_regs') }] },
+  },
   bpf_get_mem_cgroup: {
     set: 'memcg', flags: ['KF_ACQUIRE', 'KF_RET_NULL', 'KF_RCU'], inKernel: false, reason: 'added after Linux 6.18',
     proto: { ret: structPtr('mem_cgroup'), params: [{ name: 'css', type: structPtr('cgroup_subsys_state') }] },
@@ -168,9 +205,10 @@ export function kfuncDef(name: string): KfuncDef | undefined {
   return Object.hasOwn(KFUNCS, name) ? KFUNCS[name] : undefined;
 }
 
-/** The KF_* bits of a kfunc. */
-export function kfuncFlags(def: KfuncDef): number {
-  return def.flags.reduce((acc, f) => acc | KF[f], 0);
+/** The KF_* bits of a kfunc; `series`: with the KF_FORBID_SLEEP series' additions. */
+export function kfuncFlags(def: KfuncDef, series = false): number {
+  const flags = series && def.seriesFlags ? [...def.flags, ...def.seriesFlags] : def.flags;
+  return flags.reduce((acc, f) => acc | KF[f], 0);
 }
 
 /** The kfunc's prototype: the kernel BTF catalog's, or the hand-written one. */

@@ -32,6 +32,8 @@ export interface GenState {
   held: Set<number>;
   /** bpf_rcu_read_lock nesting. */
   rcu: number;
+  /** Stack offsets of the live open-coded iterators, outermost first. */
+  iters: number[];
   depth: number;
   /** The path ended in an exit: it does not reach the join after its block. */
   dead: boolean;
@@ -41,13 +43,13 @@ export function newState(): GenState {
   const regs = Array.from({ length: 11 }, (): Val => ({ k: 'none' }));
   regs[1] = { k: 'ctx' };
   regs[10] = { k: 'fp', off: 0 };
-  return { regs, stack: new Map(), reserved: new Set(), pinned: new Set(), held: new Set(), rcu: 0, depth: 0, dead: false };
+  return { regs, stack: new Map(), reserved: new Set(), pinned: new Set(), held: new Set(), rcu: 0, iters: [], depth: 0, dead: false };
 }
 
 export function cloneState(s: GenState): GenState {
   return {
     regs: s.regs.map((v) => ({ ...v })), stack: new Map([...s.stack].map(([k, v]) => [k, { ...v }])), reserved: new Set(s.reserved),
-    pinned: new Set(s.pinned), held: new Set(s.held), rcu: s.rcu, depth: s.depth, dead: false,
+    pinned: new Set(s.pinned), held: new Set(s.held), rcu: s.rcu, iters: s.iters.slice(), depth: s.depth, dead: false,
   };
 }
 

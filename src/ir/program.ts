@@ -27,9 +27,6 @@ export interface MapDef {
   btfKeyTypeId?: number;
   btfValueTypeId?: number;
   loc: SourceLoc;
-  /** prog_flags beyond what the section implies (a selftest's __flag(BPF_F_TEST_...)). */
-  extraProgFlags?: number;
-  btf?: ProgramBtf;
 }
 
 export interface GlobalVar {
@@ -88,4 +85,9 @@ export interface Program {
   /** prog_flags beyond what the section implies (a selftest's __flag(BPF_F_TEST_...)). */
   extraProgFlags?: number;
   btf?: ProgramBtf;
+  /**
+   * Capabilities the loading process lacks (an example's __caps_drop("CAP_SYS_BOOT")); the
+   * default loader is root with every capability. Only CAP_SYS_BOOT is modelled.
+   */
+  droppedCaps?: string[];
 }

@@ -7,6 +7,7 @@ import { rule, ruleNoNewline, type Rule } from './rule.ts';
 import { KFUNC_RULES } from './rules/kfunc.ts';
 import { BTF_PTR_RULES } from './rules/btf-ptr.ts';
 import { KPTR_RULES } from './rules/kptr.ts';
+import { ITER_RULES } from './rules/iter.ts';
 
 export type { Rule };
 
@@ -93,7 +94,7 @@ const CORE_RULES = {
   exitRange: rule('core.exit.range', 'check_return_code', "The return value must lie in the program type's allowed range.", (text: string) => text),
 } as const;
 
-export const RULES = { ...CORE_RULES, ...KFUNC_RULES, ...BTF_PTR_RULES, ...KPTR_RULES } as const;
+export const RULES = { ...CORE_RULES, ...KFUNC_RULES, ...BTF_PTR_RULES, ...KPTR_RULES, ...ITER_RULES } as const;
 
 export type RuleKey = keyof typeof RULES;
 export type AnyRule = Rule<never[]> | Rule<[number]> | Rule<[number, number]> | Rule<[string]> | Rule<unknown[]>;

@@ -82,7 +82,7 @@ export function jumpTarget(insns: Insn[], i: number): number | undefined {
   return i + insn.off + 1;
 }
 
-export function analyzeCfg(prog: Program, level2: boolean, log: (s: string) => void, callArgs: CallArgCount): CfgInfo {
+export function analyzeCfg(prog: Program, level2: boolean, log: (s: string) => void, callArgs: CallArgCount, iterNextCalls: ReadonlySet<number> = new Set()): CfgInfo {
   const insns = prog.insns;
   const n = insns.length;
   // add_subprog_and_kfunc
@@ -144,6 +144,8 @@ export function analyzeCfg(prog: Program, level2: boolean, log: (s: string) => v
     // there after the callee or helper returns); the call itself only when it enters a subprogram
     if (isCall(insn)) {
       if (t + 1 < n) prunePoints[t + 1] |= 1;
+      // iterator _next calls: prune point and forced checkpoint (mark_force_checkpoint)
+      if (iterNextCalls.has(t)) prunePoints[t] |= 3;
       if (insn.src === op.BPF_PSEUDO_CALL) {
         prunePoints[t] |= 1;
         push(t, t + insn.imm + 1, true);

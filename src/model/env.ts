@@ -25,13 +25,6 @@ export interface ExploredState {
   hitCnt: number;
 }
 
-export interface TraceStep {
-  insnIdx: number;
-  /** The state after the instruction (or at the error). */
-  state: VState;
-  event?: string;
-}
-
 export interface Env {
   prog: Program;
   section: SectionInfo;
@@ -62,9 +55,8 @@ export interface Env {
   idGen: number;
   scratch: Scratch;
   subprogStackDepth: number[];
-  /** Optional recorder for live traces. */
-  trace: TraceStep[] | null;
-  traceLimit: number;
+  /** Instructions that call a KF_ITER_NEXT kfunc (forced checkpoints, loop convergence). */
+  iterNextInsns: Set<number>;
 }
 
 export const newId = (env: Env): number => ++env.idGen;

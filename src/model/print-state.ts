@@ -73,7 +73,10 @@ export function formatFrameState(st: VState, frameno: number, prog: Program, scr
       }
       out += `${name}=${types}${formatReg(slot.spilled, f, prog)}`;
     } else if (top === 'iter') {
-      continue; // printed by the iterator issue's model; no iterator slots exist yet
+      // only the iterator's first slot (the one holding the reference) is printed
+      const r = slot.spilled;
+      if (!r.refObjId || !r.iter) continue;
+      out += `${name}=iter_${r.iter.type.replace(/^bpf_iter_/, '')}(ref_id=${r.refObjId},state=${r.iter.state},depth=${r.iter.depth})`;
     } else {
       out += `${name}=${slot.bytes.map((b) => SLOT_CHAR[b]).join('')}`;
     }

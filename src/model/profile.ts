@@ -1,8 +1,11 @@
 // Kernel profiles: the kernel release whose rules and wording the model follows.
-// 'v6.18' is the kernel on the project's machines and the default; 'bpf-next' carries
-// newer rules (e.g. trusted kfunc arguments by default, KF_FORBID_SLEEP) where they differ.
+// 'v6.18' is the kernel on the project's machines and the default; 'bpf-next' carries newer
+// merged rules where they differ (trusted kfunc arguments by default, nested RCU sections);
+// 'forbid-sleep-v3' is bpf-next plus an unmerged patch series (seed 001: Puranjay Mohan,
+// "Introduce KF_FORBID_SLEEP modifier for acquire/release kfuncs", v3, 2026-02-23), which the
+// model follows so that the proposal's pages can show what it would enforce.
 
-export type ProfileName = 'v6.18' | 'bpf-next';
+export type ProfileName = 'v6.18' | 'bpf-next' | 'forbid-sleep-v3';
 
 export interface Profile {
   name: ProfileName;
@@ -19,16 +22,31 @@ export interface Profile {
    * Only fields in the verifier's BTF_TYPE_SAFE_RCU* lists become MEM_RCU there.
    */
   btfHasRcuTags: boolean;
+  /** Every kfunc checks its pointer arguments as if it had KF_TRUSTED_ARGS (bpf-next, 2026-01). */
+  trustedArgsDefault: boolean;
+  /** bpf_rcu_read_lock() sections nest (a counter) instead of being refused when nested. */
+  rcuNesting: boolean;
+  /**
+   * The seed-001 series: KF_ACQUIRE on iterator _next (the reference remembered in the
+   * iterator's slot), `_release` kfuncs taking an `__iter` argument, and KF_FORBID_SLEEP.
+   */
+  forbidSleepSeries: boolean;
 }
 
 export const PROFILES: Record<ProfileName, Profile> = {
-  'v6.18': { name: 'v6.18', kernel: 'Linux 6.18', privileged: true, btfHasRcuTags: false },
+  'v6.18': { name: 'v6.18', kernel: 'Linux 6.18', privileged: true, btfHasRcuTags: false, trustedArgsDefault: false, rcuNesting: false, forbidSleepSeries: false },
   // bpf-next is usually built with clang (BPF CI), whose BTF has the __rcu type tags
-  'bpf-next': { name: 'bpf-next', kernel: 'bpf-next (2026)', privileged: true, btfHasRcuTags: true },
+  'bpf-next': { name: 'bpf-next', kernel: 'bpf-next (2026)', privileged: true, btfHasRcuTags: true, trustedArgsDefault: true, rcuNesting: true, forbidSleepSeries: false },
+  'forbid-sleep-v3': {
+    name: 'forbid-sleep-v3', kernel: 'bpf-next + KF_FORBID_SLEEP series v3 (not merged)', privileged: true, btfHasRcuTags: true,
+    trustedArgsDefault: true, rcuNesting: true, forbidSleepSeries: true,
+  },
 };
 
 export const DEFAULT_PROFILE: ProfileName = 'v6.18';
 
+export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
+
 export function isProfileName(s: string): s is ProfileName {
-  return s === 'v6.18' || s === 'bpf-next';
+  return (PROFILE_NAMES as string[]).includes(s);
 }

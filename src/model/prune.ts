@@ -95,6 +95,12 @@ function stacksafe(old: Frame, cur: Frame, ids: IdMap, exact: Exactness): boolea
       }
     }
     if (o.bytes[7] === 'spill' && c && !regsafe(o.spilled, c.spilled, ids, exact)) return false;
+    // iterator slots: same iterator type and state, references mapped; the depth is not compared
+    if (o.bytes[7] === 'iter' && c) {
+      const oi = o.spilled.iter;
+      const ci = c.spilled.iter;
+      if (oi?.type !== ci?.type || oi?.state !== ci?.state || !ids.check(o.spilled.refObjId, c.spilled.refObjId)) return false;
+    }
   }
   if (exact === 'exact') {
     for (let i = old.stack.length; i < cur.stack.length; i++) if (cur.stack[i].bytes.some((b) => b !== 'invalid')) return false;

@@ -9,7 +9,7 @@ import { printInsn, type PrintContext } from '../isa/print.ts';
 import { RULES } from '../messages/catalog.ts';
 import { parseVerifierLog } from '../messages/log-parse.ts';
 import { analyzeCfg, type CallArgCount } from './cfg.ts';
-import { BPF_COMPLEXITY_LIMIT_INSNS, clearScratch, isScratched, scratchAll, type Env, type TraceStep } from './env.ts';
+import { BPF_COMPLEXITY_LIMIT_INSNS, clearScratch, isScratched, scratchAll, type Env } from './env.ts';
 import { reject, VerifierReject } from './errors.ts';
 import { BPF_LOG_STATS, VLog } from './log.ts';
 import { DEFAULT_PROFILE, PROFILES, type ProfileName } from './profile.ts';
@@ -24,10 +24,13 @@ import { checkCondJmp } from './exec/jmp.ts';
 import { ModelLimit, checkCallEncoding, checkFuncCall, checkHelperCall, checkReturnCode, helperName, prepareFuncExit } from './exec/call.ts';
 import { checkRegWrite, setReg } from './exec/regs.ts';
 import { helperById } from '../catalog/helpers.ts';
-import { kfuncAllowed, kfuncDef, kfuncProto } from '../catalog/kfuncs.ts';
+import { KF, kfuncAllowed, kfuncDef, kfuncFlags, kfuncProto } from '../catalog/kfuncs.ts';
 import { checkKfuncCall } from './kfunc/call.ts';
 import { checkResourceLeak } from './refs/refs.ts';
+import { iterActiveDepthsDiffer, iterAtR1Active } from './iter/iter-next.ts';
 import { scalarKnown } from './scalar/scalar.ts';
+import { DEFAULT_TRACE_LIMIT, TraceRecorder, type TraceHook } from './trace/recorder.ts';
+import type { ModelTrace } from './trace/types.ts';
 
 export { ModelLimit };
 
@@ -35,8 +38,9 @@ export interface VerifyOptions {
   profile?: ProfileName;
   /** Kernel log level bits: 1, 2, and 4 for stats. Default 1. */
   logLevel?: number;
-  /** Record per-instruction states for live traces (bounded). */
+  /** Record the live trace (src/model/trace/): off by default, it costs a state snapshot per step. */
   trace?: boolean;
+  /** Steps the trace records at most (default DEFAULT_TRACE_LIMIT); the exploration is not bounded by it. */
   traceLimit?: number;
   /** Exploration bound; the kernel's is 1,000,000 processed instructions. */
   insnLimit?: number;
@@ -62,7 +66,7 @@ export interface VerifyResult {
   peakStates: number;
   maxStatesPerInsn: number;
   timeUs: number;
-  trace: TraceStep[] | null;
+  trace: ModelTrace | null;
   section: SectionInfo;
 }
 
@@ -80,6 +84,17 @@ function callArgCount(prog: Program, section: SectionInfo): CallArgCount {
     }
     return helperById(insn.imm)?.args.length ?? 5;
   };
+}
+
+/** Calls of KF_ITER_NEXT kfuncs (is_iter_next_insn): prune points that always checkpoint. */
+function iterNextCalls(prog: Program): Set<number> {
+  const out = new Set<number>();
+  for (const r of prog.relocs) {
+    if (r.kind !== 'kfunc') continue;
+    const def = kfuncDef(r.name);
+    if (def && kfuncFlags(def) & KF.KF_ITER_NEXT) out.add(r.insn); // ITER_* flags do not depend on the profile
+  }
+  return out;
 }
 
 function printContext(prog: Program): PrintContext {
@@ -109,30 +124,32 @@ export function verifyProgram(prog: Program, opts: VerifyOptions = {}): VerifyRe
   frame0.regs[1] = ptrReg('ctx');
   const init: VState = {
     frames: [frame0], curframe: 0, refs: [], activeLocks: 0, activeRcuLocks: 0, activePreemptLocks: 0, parent: null, branches: 1,
-    insnIdx: 0, checkpoint: false, mayGotoDepth: 0, callbackUnrollDepth: 0, speculative: false,
+    insnIdx: 0, checkpoint: false, dfsDepth: 0, mayGotoDepth: 0, callbackUnrollDepth: 0, speculative: false,
   };
   const env: Env = {
     prog, section, profile, nrCpuIds: opts.nrCpuIds ?? DEFAULT_NR_CPU_IDS, log, cur: init, insnIdx: 0, prevInsnIdx: -1, stack: [], explored: new Map(), prunePoints: new Uint8Array(0),
     auxPtrType: new Array<Env['auxPtrType'][number]>(prog.insns.length).fill(null), liveRegsBefore: new Uint16Array(0), insnProcessed: 0, prevInsnProcessed: 0, jmpsProcessed: 0, prevJmpsProcessed: 0, totalStates: 0,
     peakStates: 0, maxStatesPerInsn: 0, idGen: 0, scratch: { regs: new Set(), slots: new Set() }, subprogStackDepth: [],
-    trace: opts.trace ? [] : null, traceLimit: opts.traceLimit ?? 5000,
+    iterNextInsns: new Set(),
   };
+  const tracer = opts.trace ? new TraceRecorder(prog, printContext(prog), opts.traceLimit ?? DEFAULT_TRACE_LIMIT) : null;
   let verdict: 'accept' | 'reject' = 'accept';
   let ruleId: string | null = null;
   try {
-    const cfg = analyzeCfg(prog, log.l2, (s) => log.write(s), callArgCount(prog, section));
+    env.iterNextInsns = iterNextCalls(prog);
+    const cfg = analyzeCfg(prog, log.l2, (s) => log.write(s), callArgCount(prog, section), env.iterNextInsns);
     env.prunePoints = cfg.prunePoints;
     env.liveRegsBefore = cfg.liveBefore;
     env.subprogStackDepth = cfg.subprogStarts.map(() => 0);
     if (log.l2) printLiveRegs(env, cfg.scc);
-    doCheck(env, cfg.subprogStarts, opts.insnLimit ?? BPF_COMPLEXITY_LIMIT_INSNS);
+    doCheck(env, cfg.subprogStarts, opts.insnLimit ?? BPF_COMPLEXITY_LIMIT_INSNS, tracer);
     checkMaxStackDepth(env, cfg.subprogStarts);
   } catch (e) {
     if (!(e instanceof VerifierReject)) throw e;
     verdict = 'reject';
     ruleId = e.ruleId;
     log.write(`${e.message}${e.newline ? '\n' : ''}${e.extra}`);
-    if (env.trace) env.trace.push({ insnIdx: env.insnIdx, state: copyState(env.cur), event: `reject:${e.ruleId}` });
+    tracer?.reject(env, e);
   }
   const timeUs = Math.round((performance.now() - t0) * 1000);
   if (log.level & BPF_LOG_STATS) {
@@ -144,7 +161,7 @@ export function verifyProgram(prog: Program, opts: VerifyOptions = {}): VerifyRe
   const error = verdict === 'reject' ? parseVerifierLog(text).lastMessage : null;
   return {
     verdict, error, ruleId, log: text, insnProcessed: env.insnProcessed, totalStates: env.totalStates, peakStates: env.peakStates,
-    maxStatesPerInsn: env.maxStatesPerInsn, timeUs, trace: env.trace, section,
+    maxStatesPerInsn: env.maxStatesPerInsn, timeUs, trace: tracer ? tracer.finish(verdict, text, env.insnProcessed) : null, section,
   };
 }
 
@@ -206,11 +223,22 @@ function isStateVisited(env: Env, insnIdx: number): number {
   const list = env.explored.get(insnIdx) ?? [];
   let statesCnt = 0;
   const live = env.liveRegsBefore[insnIdx];
+  const iterNext = env.iterNextInsns.has(insnIdx);
   for (let k = 0; k < list.length; k++) {
     const sl = list[k];
     statesCnt++;
     if (sl.state.branches > 0) {
-      if (statesMaybeLooping(sl.state, cur) && statesEqual(sl.state, cur, 'exact', live) && sl.state.mayGotoDepth === cur.mayGotoDepth) {
+      // An open-coded iterator loop converges when an open checkpoint at the _next call covers
+      // the current state (range-wise) while the iterator is still active (iter/iter-next.ts).
+      if (iterNext) {
+        if (statesEqual(sl.state, cur, 'range_within', live) && iterAtR1Active(cur)) {
+          sl.hitCnt++;
+          return PRUNED;
+        }
+      } else if (
+        statesMaybeLooping(sl.state, cur) && statesEqual(sl.state, cur, 'exact', live) && !iterActiveDepthsDiffer(sl.state, cur) &&
+        sl.state.mayGotoDepth === cur.mayGotoDepth
+      ) {
         const dump = `cur state:${formatFrameState(cur, cur.curframe, env.prog, null)}\nold state:${formatFrameState(sl.state, cur.curframe, env.prog, null)}\n`;
         throw new VerifierReject(RULES.infiniteLoop.id, RULES.infiniteLoop.msg(insnIdx), dump);
       }
@@ -241,12 +269,13 @@ function isStateVisited(env: Env, insnIdx: number): number {
   snap.checkpoint = true;
   snap.branches = 1;
   cur.parent = snap;
+  cur.dfsDepth = snap.dfsDepth + 1;
   list.unshift({ state: snap, missCnt: 0, hitCnt: 0 });
   env.explored.set(insnIdx, list);
   return 0;
 }
 
-function doCheck(env: Env, subprogStarts: number[], insnLimit: number): void {
+function doCheck(env: Env, subprogStarts: number[], insnLimit: number, tracer: TraceHook | null): void {
   const { prog, log } = env;
   const insns = prog.insns;
   const ctx = printContext(prog);
@@ -261,6 +290,7 @@ function doCheck(env: Env, subprogStarts: number[], insnLimit: number): void {
     let exitPath = false;
     if (env.prunePoints[idx] & 1 && isStateVisited(env, idx) === PRUNED) {
       if (log.l1) log.write(doPrintState ? `\nfrom ${env.prevInsnIdx} to ${idx}: safe\n` : `${idx}: safe\n`);
+      tracer?.safe(env, idx);
       exitPath = true;
     }
     if (!exitPath) {
@@ -280,7 +310,7 @@ function doCheck(env: Env, subprogStarts: number[], insnLimit: number): void {
       const fr = curFrame(env.cur);
       const sp = fr.subprogno;
       env.subprogStackDepth[sp] = Math.max(env.subprogStackDepth[sp] ?? 0, fr.stack.length * 8);
-      if (env.trace && env.trace.length < env.traceLimit) env.trace.push({ insnIdx: idx, state: copyState(env.cur) });
+      tracer?.insn(env, idx);
       if (res === 'exit') exitPath = true;
       else if (res === 'return') {
         doPrintState = true;
@@ -294,6 +324,7 @@ function doCheck(env: Env, subprogStarts: number[], insnLimit: number): void {
       scratchAll(env);
       updateBranchCounts(env.cur);
       const next = env.stack.pop();
+      tracer?.pop(env, next);
       if (!next) return;
       if (!log.l2) log.reset(next.logPos);
       env.cur = next.state;

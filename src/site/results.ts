@@ -6,6 +6,8 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
+import type { ModelTrace } from '../model/trace/types.ts';
+import { traceProblem } from './trace/validate.ts';
 
 export type Verdict = 'accept' | 'reject';
 
@@ -22,6 +24,8 @@ export interface ActualOutcome {
   error: string | null;
   insnProcessed: number;
   log: string;
+  /** Id of the catalogue rule the model rejected with; absent in results files written before it existed. */
+  ruleId?: string | null;
 }
 
 export interface ExampleResult {
@@ -39,6 +43,10 @@ export interface ExampleResult {
   agrees: boolean;
   /** Kernel version the example was confirmed on with real bpf(2), or null. */
   confirmedOn: string | null;
+  /** The example's __model_only("...") reason (why no kernel can confirm it), or null; may be absent. */
+  modelOnly?: string | null;
+  /** The model's live trace (src/model/trace/types.ts); absent in results files written without it. */
+  trace?: ModelTrace | null;
 }
 
 /** A rule of the model's message catalogue, with the examples that cite it. */
@@ -103,6 +111,7 @@ function exampleProblem(e: Record<string, unknown>): string | null {
     [isStringArray(e.profiles), 'profiles must be a string[]'],
     [typeof e.agrees === 'boolean', 'agrees must be a boolean'],
     [isStringOrNull(e.confirmedOn), 'confirmedOn must be a string or null'],
+    [e.modelOnly === undefined || isStringOrNull(e.modelOnly), 'modelOnly must be a string or null'],
   ];
   for (const [ok, what] of checks) if (!ok) return what;
   const x = e.expected;
@@ -117,6 +126,9 @@ function exampleProblem(e: Record<string, unknown>): string | null {
   if (!isStringOrNull(a.error)) return 'actual.error must be a string or null';
   if (typeof a.insnProcessed !== 'number') return 'actual.insnProcessed must be a number';
   if (typeof a.log !== 'string') return 'actual.log must be a string';
+  if (!(a.ruleId === undefined || isStringOrNull(a.ruleId))) return 'actual.ruleId must be a string or null';
+  const traceBad = e.trace === undefined || e.trace === null ? null : traceProblem(e.trace);
+  if (traceBad !== null) return `trace.${traceBad}`;
   return null;
 }
 

@@ -6,7 +6,7 @@ import type { Annotation, ParsedProgram } from '../asm/parse.ts';
 import { SourceError } from '../asm/errors.ts';
 import { parseSection } from '../ir/sections.ts';
 import type { Program } from '../ir/program.ts';
-import { isProfileName, type ProfileName } from '../model/profile.ts';
+import { PROFILE_NAMES, isProfileName, type ProfileName } from '../model/profile.ts';
 
 export interface Expectation {
   /** null: nothing documented (a plain ELF object given to `bpfspec verify`); only the verdict is reported. */
@@ -41,7 +41,10 @@ export interface Example {
   sourceLines?: (string | null)[];
 }
 
-const KNOWN = new Set(['__success', '__failure', '__msg', '__not_msg', '__retval', '__log_level', '__description', '__id', '__rule', '__profile', '__model_only']);
+const KNOWN = new Set(['__success', '__failure', '__msg', '__not_msg', '__retval', '__log_level', '__description', '__id', '__rule', '__profile', '__model_only', '__caps_drop']);
+
+/** Capabilities an example may take away from the (root) loader: the ones the model knows the effect of. */
+const DROPPABLE_CAPS = new Set(['CAP_SYS_BOOT']);
 
 function strArg(a: Annotation, i = 0): string {
   const v = a.args[i];
@@ -66,6 +69,7 @@ export function toExample(pp: ParsedProgram, file: string, source: string, idFro
   const profiles: ProfileName[] = [];
   let description: string | null = null;
   let modelOnly: string | null = null;
+  const droppedCaps: string[] = [];
   for (const a of pp.annotations) {
     if (!KNOWN.has(a.name)) throw new SourceError(a.loc, `unknown annotation ${a.name} (known: ${[...KNOWN].join(', ')})`);
     switch (a.name) {
@@ -103,12 +107,19 @@ export function toExample(pp: ParsedProgram, file: string, source: string, idFro
       case '__profile':
         for (let i = 0; i < a.args.length; i++) {
           const p = strArg(a, i);
-          if (!isProfileName(p)) throw new SourceError(a.loc, `unknown profile "${p}" (known: v6.18, bpf-next)`);
+          if (!isProfileName(p)) throw new SourceError(a.loc, `unknown profile "${p}" (known: ${PROFILE_NAMES.join(', ')})`);
           profiles.push(p);
         }
         break;
       case '__model_only':
         modelOnly = strArg(a);
+        break;
+      case '__caps_drop':
+        for (let i = 0; i < a.args.length; i++) {
+          const c = strArg(a, i);
+          if (!DROPPABLE_CAPS.has(c)) throw new SourceError(a.loc, `__caps_drop: the model knows the effect of dropping ${[...DROPPABLE_CAPS].join(', ')} only, not ${c}`);
+          droppedCaps.push(c);
+        }
         break;
     }
   }
@@ -117,7 +128,7 @@ export function toExample(pp: ParsedProgram, file: string, source: string, idFro
   if (!sec.ok) throw new SourceError(pp.program.loc, `SEC("${pp.program.section}"): ${sec.error}`);
   return {
     id: id ?? `${file.replace(/^.*\//, '').replace(/\.[^.]+$/, '')}.${pp.program.name}`,
-    file, line: pp.program.loc.line, col: pp.program.loc.col, source, program: pp.program,
+    file, line: pp.program.loc.line, col: pp.program.loc.col, source, program: droppedCaps.length ? { ...pp.program, droppedCaps } : pp.program,
     expected: { verdict, msgs, notMsgs, retval, logLevel }, rules,
     profiles: profiles.length ? profiles : ['v6.18', 'bpf-next'], description, modelOnly,
   };

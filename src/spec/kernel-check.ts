@@ -22,6 +22,9 @@ export function kernelCheck(ex: Example): KernelCheck {
   const base = { errno: 0, insn_processed: null, verification_time_us: null, retval: null };
   if (!st.available) return { ...base, verdict: 'skipped', error: st.reason, release: null, agrees: true, problems: [] };
   if (ex.modelOnly) return { ...base, verdict: 'skipped', error: `model only: ${ex.modelOnly}`, release: st.release, agrees: true, problems: [] };
+  if (ex.program.droppedCaps?.length) {
+    return { ...base, verdict: 'skipped', error: `the kernel oracle loads as root with every capability, not without ${ex.program.droppedCaps.join(', ')}`, release: st.release, agrees: true, problems: [] };
+  }
   if (!ex.profiles.includes('v6.18')) {
     return { ...base, verdict: 'skipped', error: `documents ${ex.profiles.join(', ')} behaviour, not this kernel's`, release: st.release, agrees: true, problems: [] };
   }

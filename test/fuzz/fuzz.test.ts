@@ -64,6 +64,26 @@ describe.skipIf(!kstatus.available)('kfunc grammar on the kernel', () => {
   });
 });
 
+describe.skipIf(!kstatus.available)('iterator grammar on the kernel', () => {
+  it('without planted faults, model and kernel agree on every iterator loop', { timeout: 120_000 }, () => {
+    const r = runFuzz({ seed: 77, count: 300, timeLimitMs: 100_000, kernel: true, features: ['iters', 'branches', 'stack', 'alu'], maxStatements: 16, maxReports: 3 });
+    expect(r.programs).toBe(300);
+    expect(r.disagreements.map((d) => d.example)).toEqual([]);
+    let loops = 0;
+    for (let i = 0; i < 300; i++) loops += (render(generateProgram(77, i, { features: ['iters', 'branches', 'stack', 'alu'], maxStatements: 16 }), 'p', '').match(/call bpf_iter_num_next/g) ?? []).length;
+    expect(loops).toBeGreaterThan(150);
+  });
+  it('with planted faults, the kernel rejects a share of them for iterator reasons', { timeout: 120_000 }, () => {
+    const reasons = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const p = generateProgram(79, i, { features: ['iters', 'branches', 'invalid'], maxStatements: 12 });
+      const k = runKernelSide(parseOne(render(p, 'p', `SEC("${p.section}")`), 'p.s'));
+      if (k.verdict === 'reject' && k.error) reasons.add(k.error.replace(/\d+/g, 'N'));
+    }
+    expect([...reasons]).toEqual(expect.arrayContaining(['expected an initialized iter_num as arg #N', 'expected uninitialized iter_num as arg #N']));
+  });
+});
+
 describe('fuzz classification', () => {
   it('names the model-accepts case, the worst one', () => {
     expect(classify({ verdict: 'accept', error: null }, { verdict: 'reject', error: 'R1 !read_ok' })).toBe('model-accepts');

@@ -27,12 +27,10 @@ describe('spec corpus: model', () => {
     expect(unknown).toEqual([]);
   });
   it('every rule has an accepting and a rejecting example (or a stated reason it cannot yet)', () => {
-    // Rules whose rejection this kernel cannot show to a root loader: they fire for unprivileged
-    // loaders, or for dynptr/iterator stack slots that later issues model.
-    const PENDING: Record<string, string> = {
-      'core.stack.read-uninit': 'root may read uninitialised stack (allow_uninit_stack); rejects only for unprivileged loaders or special slots',
-      'core.helper.stack-uninit': 'same as core.stack.read-uninit, for memory passed to helpers',
-    };
+    // Rules whose rejection this kernel cannot show (none at the moment: a root loader may read
+    // uninitialised stack, but never iterator slots, which give core.stack.read-uninit and
+    // core.helper.stack-uninit their rejecting examples).
+    const PENDING: Record<string, string> = {};
     const missing = allRules().flatMap((r) => {
       const acc = examples.some((e) => e.rules.includes(r.id) && e.expected.verdict === 'accept');
       const rej = examples.some((e) => e.rules.includes(r.id) && e.expected.verdict === 'reject');

@@ -6,6 +6,7 @@ import { rule } from '../rule.ts';
 export const KFUNC_RULES = {
   // --- the call itself (check_kfunc_call, fetch_kfunc_meta) ---
   kfuncNotAllowed: rule('kfunc.prog-type.not-allowed', 'fetch_kfunc_meta', 'A program may call only the kfuncs registered for its program type.', (name: string) => `calling kernel function ${name} is not allowed`),
+  kfuncDestructive: rule('kfunc.destructive.cap-sys-boot', 'check_kfunc_call', 'A KF_DESTRUCTIVE kfunc may be called only by a program loaded with CAP_SYS_BOOT.', () => 'destructive kfunc calls require CAP_SYS_BOOT capability'),
   kfuncSleepable: rule('kfunc.sleepable.non-sleepable-prog', 'check_kfunc_call', 'A KF_SLEEPABLE kfunc may be called only from a sleepable program.', (name: string) => `program must be sleepable to call sleepable kfunc ${name}`),
 
   // --- arguments (check_kfunc_args, get_kfunc_ptr_arg_type, process_kf_arg_ptr_to_btf_id) ---
@@ -20,6 +21,10 @@ export const KFUNC_RULES = {
   kfuncArgMemPointee: rule('kfunc.arg.mem-pointee', 'get_kfunc_ptr_arg_type', 'A pointer that is not to a kernel object may only be passed where the parameter points to scalars or to a struct made of scalars.', (argno: number, kind: string, tname: string, voidOk: boolean) => `arg#${argno} pointer type ${kind} ${tname} must point to ${voidOk ? 'void, ' : ''}scalar, or struct with scalar`),
   kfuncArgMemSize: rule('kfunc.arg.mem-size', 'check_kfunc_args', 'A memory argument followed by a __sz size argument must be valid for that many bytes.', (argno: number) => `arg#${argno} arg#${argno + 1} memory, len pair leads to invalid memory access`),
   kfuncArgReleaseOffset: rule('ref.release.nonzero-offset', 'check_func_arg_reg_off', 'A referenced pointer passed to a release kfunc must point to the start of its object.', (r: number) => `R${r} must have zero offset when passed to release func or trusted arg to kfunc`),
+
+  // --- memory a kfunc returns (check_mem_access for PTR_TO_MEM) ---
+  kfuncMemOob: rule('kfunc.ret-mem.out-of-bounds', 'check_mem_region_access', 'Memory a kfunc returns (such as the int * of bpf_iter_num_next) may be accessed only within its size; the next line names the end that is outside.', (size: number, off: number, len: number) => `invalid access to memory, mem_size=${size} off=${off} size=${len}`),
+  kfuncMemReadOnly: rule('kfunc.ret-mem.read-only', 'check_mem_access', 'Read-only memory a kfunc returns (rdonly_mem, such as the int * of bpf_iter_num_next) may not be written.', (r: number, t: string) => `R${r} cannot write into ${t}`),
 
   // --- references (acquire_reference, release_reference, check_reference_leak) ---
   refReleaseUnreferenced: rule('ref.release.not-refcounted', 'check_kfunc_args', 'A KF_RELEASE kfunc must be given a pointer that carries a reference (the result of an acquiring kfunc).', (name: string) => `release kernel function ${name} expects refcounted PTR_TO_BTF_ID`),

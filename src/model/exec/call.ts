@@ -22,6 +22,7 @@ import { formatFrameState } from '../print-state.ts';
 import { acquireReference, checkResourceLeak, releaseReference } from '../refs/refs.ts';
 import { clobberStackBytes } from '../kfunc/mem.ts';
 import { checkKptrXchgArg, kptrXchgReturn } from '../kptr/kptr.ts';
+import { checkHelperForbidSleep } from '../iter/forbid-sleep.ts';
 
 /** The model does not cover this program; never a verdict. */
 export { ModelLimit };
@@ -44,6 +45,7 @@ export function checkHelperCall(env: Env, insn: Insn): void {
     if (!isSleepableProgram(env.prog)) reject(RULES.helperMightSleep);
     if (env.cur.activeRcuLocks) reject(RULES.helperSleepInRcu, name, id);
     if (env.cur.activePreemptLocks) reject(RULES.helperSleepNonPreempt, name, id);
+    checkHelperForbidSleep(env, name, id);
   }
   let mapIdx: number | undefined;
   let constKey: bigint | null = null;

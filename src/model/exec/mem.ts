@@ -65,13 +65,18 @@ export function checkMemAccess(env: Env, regno: number, off: number, size: numbe
       if (reg.flags & PTR_MAYBE_NULL) reject(RULES.btfMaybeNull, regno, regStr(reg));
       loaded = checkPtrToBtfAccess(env, regno, reg, off, size, kind);
       break;
-    case 'mem':
-      // only the read-only untrusted memory that walking a non-struct pointer field yields
-      // (btf_struct_access WALK_PTR_UNTRUSTED) is modelled: no bounds, reads give unknown scalars
-      if (reg.flags !== (MEM_RDONLY | PTR_UNTRUSTED)) reject(RULES.invalidMemAccess, regno, regStr(reg));
-      if (kind === 'write') reject(RULES.walkNonStructPtr, regno, regStr(reg));
-      loaded = unknownScalar();
+    case 'mem': {
+      // PTR_TO_MEM: memory a kfunc returned (bpf_iter_num_next's int *) or read-only untrusted
+      // memory from walking a non-struct pointer field (btf_struct_access WALK_PTR_UNTRUSTED,
+      // accessed by probe reads, so without bounds); reads give unknown scalars
+      if (reg.flags & PTR_MAYBE_NULL) reject(RULES.invalidMemAccess, regno, regStr(reg));
+      const rdonly = (reg.flags & MEM_RDONLY) !== 0;
+      const untrusted = (reg.flags & PTR_UNTRUSTED) !== 0;
+      if (kind === 'write' && rdonly) reject(untrusted ? RULES.walkNonStructPtr : RULES.kfuncMemReadOnly, regno, regStr(reg));
+      if (!(rdonly && untrusted)) checkMemRegion(regno, reg, off, size, reg.memSize ?? 0, 'mem');
+      loaded = kind === 'read' ? unknownScalar() : null;
       break;
+    }
     case 'stack': {
       const frame = env.cur.frames[reg.frameno ?? env.cur.curframe];
       checkStackBounds(env, regno, reg, off, size, kind, frame);
@@ -121,21 +126,23 @@ function mapValueAccess(env: Env, regno: number, reg: Reg, off: number, size: nu
   return null;
 }
 
-/** check_mem_region_access(): both ends of a possibly variable offset must land inside [0, memSize). */
-function checkMemRegion(regno: number, reg: Reg, off: number, size: number, memSize: number): void {
+/**
+ * check_mem_region_access(): both ends of a possibly variable offset must land inside
+ * [0, memSize). `what` picks __check_mem_access()'s wording: a map value or other memory.
+ */
+function checkMemRegion(regno: number, reg: Reg, off: number, size: number, memSize: number, what: 'map_value' | 'mem' = 'map_value'): void {
+  const oob = (o: bigint): string =>
+    what === 'mem' ? RULES.kfuncMemOob.msg(memSize, Number(BigInt.asIntN(32, o)), size) : RULES.mapValueOob.msg(memSize, Number(BigInt.asIntN(32, o)), size);
+  const ruleOf = (mapRule: string): string => (what === 'mem' ? RULES.kfuncMemOob.id : mapRule);
   const smin = reg.s.smin;
   const fits32 = (v: bigint): boolean => v === BigInt.asIntN(32, v);
   if (smin < 0n && (smin === -(1n << 63n) || !fits32(BigInt(off) + smin) || smin + BigInt(off) < 0n)) reject(RULES.mapMinNegative, regno);
   const inside = (o: bigint): boolean => o >= 0n && size > 0 && o + BigInt(size) <= BigInt(memSize);
   const lo = smin + BigInt(off);
-  if (!inside(lo)) {
-    throw new VerifierReject(RULES.mapMinOob.id, `${RULES.mapValueOob.msg(memSize, Number(BigInt.asIntN(32, lo)), size)}\n${RULES.mapMinOob.msg(regno)}`);
-  }
+  if (!inside(lo)) throw new VerifierReject(ruleOf(RULES.mapMinOob.id), `${oob(lo)}\n${RULES.mapMinOob.msg(regno)}`);
   if (reg.s.umax >= 1n << 29n) reject(RULES.mapUnbounded, regno);
   const hi = reg.s.umax + BigInt(off);
-  if (!inside(hi)) {
-    throw new VerifierReject(RULES.mapMaxOob.id, `${RULES.mapValueOob.msg(memSize, Number(BigInt.asIntN(32, hi)), size)}\n${RULES.mapMaxOob.msg(regno)}`);
-  }
+  if (!inside(hi)) throw new VerifierReject(ruleOf(RULES.mapMaxOob.id), `${oob(hi)}\n${RULES.mapMaxOob.msg(regno)}`);
 }
 
 function ctxMemAccess(env: Env, regno: number, reg: Reg, off: number, size: number, kind: Access): Reg | null {

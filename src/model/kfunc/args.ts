@@ -31,6 +31,7 @@ import { KF } from '../../catalog/kfuncs.ts';
 import { REG2BTF, TRUSTED_MODIFIERS, btfKindStr, hasUnsafeModifiers, btfTypeName, isRcuReg, isScalarStruct, isScalarType, isStructType, isTrustedReg, paramHas, structIdsMatch, structKey, typeSize } from './btf.ts';
 import { checkKfuncMem, checkKfuncMemSize } from './mem.ts';
 import { checkCtxArg, isCtxArgKfunc } from './special.ts';
+import { type IterArgMeta, type IterKfunc, processIterArg } from '../iter/iter-arg.ts';
 
 export interface KfuncArgMeta {
   /** Register holding the referenced argument of a KF_RELEASE kfunc (0: none). */
@@ -38,6 +39,8 @@ export interface KfuncArgMeta {
   refObjId: number;
   /** Value of the `__k` argument (meta->arg_constant), if the kfunc has one. */
   constant?: bigint;
+  /** The iterator a _next/_destroy call used (meta->iter), for process_iter_next_call(). */
+  iter?: IterArgMeta;
 }
 
 type PtrArgKind = 'null' | 'btf_id' | 'mem' | 'mem_size';
@@ -45,12 +48,14 @@ type PtrArgKind = 'null' | 'btf_id' | 'mem' | 'mem_size';
 /** Parameter types the model leaves to other issues (dynptrs, iterators, graph nodes, ...). */
 const SPECIAL_STRUCTS = /^(bpf_dynptr|bpf_iter_.*|bpf_list_head|bpf_list_node|bpf_rb_root|bpf_rb_node|bpf_wq|bpf_timer|bpf_task_work|bpf_res_spin_lock|__sk_buff|xdp_md|bpf_sock_ops|bpf_sock_addr)$/;
 const SPECIAL_SUFFIXES = ['__str', '__map', '__alloc', '__refcounted_kptr', '__irq_flag', '__iter', '__uninit', '__opt'];
+/** Suffixes handled here when the parameter is the call's iterator (IterKfunc.argno). */
+const ITER_SUFFIX = '__iter';
 
 /** get_kfunc_ptr_arg_type(): what a pointer parameter expects, decided from its BTF and the register. */
 function ptrArgKind(name: string, params: FuncParam[], i: number, reg: Reg, pointee: CType): PtrArgKind {
   const p = params[i];
   if (paramHas(p, '__nullable') && regIsNull(reg)) return 'null';
-  for (const s of SPECIAL_SUFFIXES) if (paramHas(p, s)) throw new ModelLimit(`kfunc parameters marked ${s} are not modelled yet`);
+  for (const s of SPECIAL_SUFFIXES) if (paramHas(p, s) && s !== ITER_SUFFIX) throw new ModelLimit(`kfunc parameters marked ${s} are not modelled yet`);
   if (pointee.kind === 'ref' && pointee.tag !== 'enum' && SPECIAL_STRUCTS.test(pointee.name)) {
     throw new ModelLimit(`kfunc parameters of type struct ${pointee.name} are not modelled yet`);
   }
@@ -99,13 +104,16 @@ function checkBtfIdArg(name: string, i: number, reg: Reg, pointee: CType, releas
   reject(RULES.kfuncArgTypeMismatch, name, i, btfKindStr(pointee), pointee.name, i + 1, htag.toUpperCase(), hname);
 }
 
-/** check_kfunc_args(): every parameter of the prototype against R1..R5. */
-export function checkKfuncArgs(env: Env, name: string, flags: number, params: FuncParam[]): KfuncArgMeta {
+/**
+ * check_kfunc_args(): every parameter of the prototype against R1..R5. `iter` describes the
+ * iterator of an iterator kfunc (its first parameter, KF_ARG_PTR_TO_ITER).
+ */
+export function checkKfuncArgs(env: Env, name: string, flags: number, params: FuncParam[], insnIdx: number, iter: IterKfunc | null): KfuncArgMeta {
   if (params.length > 5) throw new ModelLimit(`kfunc ${name} has more than 5 parameters`);
   const meta: KfuncArgMeta = { releaseRegno: 0, refObjId: 0 };
   const release = (flags & KF.KF_RELEASE) !== 0;
   // bpf-next (after 6.19) checks every kfunc as if it had KF_TRUSTED_ARGS
-  const trustedArgs = (flags & KF.KF_TRUSTED_ARGS) !== 0 || release || env.profile.name === 'bpf-next';
+  const trustedArgs = (flags & KF.KF_TRUSTED_ARGS) !== 0 || release || env.profile.trustedArgsDefault;
   const rcu = (flags & KF.KF_RCU) !== 0;
   const regs = curFrame(env.cur).regs;
   for (let i = 0; i < params.length; i++) {
@@ -132,6 +140,17 @@ export function checkKfuncArgs(env: Env, name: string, flags: number, params: Fu
       if (release) meta.releaseRegno = regno;
     }
     const pointee = p.type.to;
+    if (iter && i === iter.argno) {
+      checkArgRegOff(regno, reg, false);
+      const it = processIterArg(env, i, iter, insnIdx);
+      if (it) {
+        meta.iter = it;
+        meta.refObjId = it.refObjId;
+        // the KF_FORBID_SLEEP series: a KF_RELEASE kfunc releases what the iterator remembers
+        if (release && env.profile.forbidSleepSeries) meta.releaseRegno = regno;
+      }
+      continue;
+    }
     if (isCtxArgKfunc(name)) {
       checkArgRegOff(regno, reg, false);
       checkCtxArg(i, reg);

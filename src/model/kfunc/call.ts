@@ -1,6 +1,7 @@
 // kfunc.* — calls to kernel functions (check_kfunc_call), Linux 6.18.
 //
 // rule kfunc.prog-type.not-allowed: only kfuncs registered for the program type may be called.
+// rule kfunc.destructive.cap-sys-boot: KF_DESTRUCTIVE kfuncs need a loader with CAP_SYS_BOOT.
 // rule kfunc.sleepable.non-sleepable-prog: KF_SLEEPABLE kfuncs need a sleepable program.
 // Then, in the kernel's order: the arguments (args.ts), the RCU and preemption bookkeeping
 // (../rcu/rcu.ts, ../rcu/preempt.ts),
@@ -16,19 +17,23 @@
 // e.g. `R0=ptr_or_null_task_struct(id=2,ref_obj_id=2) refs=2` after bpf_task_from_pid: the
 // nullness id (1) is drawn first and then replaced by the reference id (2).
 import type { Insn } from '../../isa/insn.ts';
-import type { CType } from '../../btf/types.ts';
+import type { CType, FuncParam } from '../../btf/types.ts';
 import type { Env } from '../env.ts';
 import { isSleepableProgram } from '../../ir/sections.ts';
 import { newId, scratchReg } from '../env.ts';
 import { ModelBug, ModelLimit, reject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
-import { MEM_RCU, MEM_RDONLY, NOT_INIT, PTR_MAYBE_NULL, PTR_UNTRUSTED, ptrReg, unknownScalar } from '../state/reg.ts';
+import type { Reg } from '../state/reg.ts';
+import { MEM_RCU, MEM_RDONLY, NOT_INIT, PTR_MAYBE_NULL, PTR_TRUSTED, PTR_UNTRUSTED, ptrReg, unknownScalar } from '../state/reg.ts';
 import { curFrame } from '../state/state.ts';
 import { KF, kfuncAllowed, kfuncDef, kfuncFlags, kfuncProto } from '../../catalog/kfuncs.ts';
-import { checkKfuncArgs } from './args.ts';
+import { checkKfuncArgs, type KfuncArgMeta } from './args.ts';
 import { castToKernCtxReturn } from './special.ts';
-import { isScalarType, isStructType, structKey } from './btf.ts';
-import { rcuKfuncCall } from '../rcu/rcu.ts';
+import { isScalarType, isStructType, paramHas, structKey, typeSize } from './btf.ts';
+import { inRcuCs, rcuKfuncCall } from '../rcu/rcu.ts';
+import { type IterKfunc, iterSlotReg } from '../iter/iter-arg.ts';
+import { processIterNextCall } from '../iter/iter-next.ts';
+import { checkKfuncForbidSleep, iterReleaseAcquiredRef, iterReleaseKfunc, setIterAcquiredRef } from '../iter/forbid-sleep.ts';
 import { preemptKfuncCall } from '../rcu/preempt.ts';
 import { acquireReference, releaseReference } from '../refs/refs.ts';
 
@@ -45,18 +50,25 @@ export function checkKfuncCall(env: Env, insn: Insn, idx: number): void {
   const def = kfuncDef(name);
   const proto = kfuncProto(name);
   if (!def || !proto) throw new ModelLimit(`kfunc ${name} is not modelled yet`);
+  if (def.seriesOnly && !env.profile.forbidSleepSeries) throw new ModelLimit(`kfunc ${name} exists only with the KF_FORBID_SLEEP series (profile forbid-sleep-v3)`);
   if (!kfuncAllowed(def, env.section.progType)) reject(RULES.kfuncNotAllowed, name);
-  const flags = kfuncFlags(def);
-  if (flags & (KF.KF_ITER_NEW | KF.KF_ITER_NEXT | KF.KF_ITER_DESTROY)) throw new ModelLimit('iterator kfuncs are modelled by the iterator issue');
-  if (flags & KF.KF_DESTRUCTIVE && !env.profile.privileged) throw new ModelLimit('KF_DESTRUCTIVE kfuncs for loaders without CAP_SYS_BOOT are not modelled');
+  const flags = kfuncFlags(def, env.profile.forbidSleepSeries);
+  // rule kfunc.destructive.cap-sys-boot: capable(CAP_SYS_BOOT) of the loading process
+  if (flags & KF.KF_DESTRUCTIVE && (!env.profile.privileged || env.prog.droppedCaps?.includes('CAP_SYS_BOOT'))) reject(RULES.kfuncDestructive);
   const sleepable = (flags & KF.KF_SLEEPABLE) !== 0;
   if (sleepable && !isSleepableProgram(env.prog)) reject(RULES.kfuncSleepable, name);
+  if (sleepable) checkKfuncForbidSleep(env, name);
 
-  const meta = checkKfuncArgs(env, name, flags, proto.params);
+  const iter = iterKfunc(name, flags, proto.params);
+  const meta = checkKfuncArgs(env, name, flags, proto.params, idx, iter);
   rcuKfuncCall(env, name, sleepable);
   preemptKfuncCall(env, name, sleepable);
-  if (flags & KF.KF_RCU_PROTECTED) throw new ModelLimit('KF_RCU_PROTECTED kfuncs are not modelled yet');
-  if (meta.releaseRegno) {
+  // rule kfunc.rcu-protected.outside-cs: checked after the arguments, so an iterator's slots
+  // are already marked (untrusted) when the call is refused
+  if (flags & KF.KF_RCU_PROTECTED && !inRcuCs(env)) reject(RULES.kfuncRcuProtected, name);
+  if (meta.releaseRegno && meta.iter) {
+    iterReleaseKfunc(env, meta.iter);
+  } else if (meta.releaseRegno) {
     const reg = curFrame(env.cur).regs[meta.releaseRegno];
     // "kfunc %s#%d reference has not been acquired before": unreachable while the model keeps
     // every referenced register in step with the reference table
@@ -72,7 +84,24 @@ export function checkKfuncCall(env: Env, insn: Insn, idx: number): void {
     curFrame(env.cur).regs[0] = castToKernCtxReturn(env);
     return;
   }
-  setReturn(env, name, flags, proto.ret, idx);
+  setReturn(env, name, flags, proto.ret, idx, meta);
+  if (flags & KF.KF_ITER_NEXT && meta.iter) processIterNextCall(env, idx, meta.iter);
+}
+
+/**
+ * The iterator an iterator kfunc works on: struct bpf_iter_<type> behind its first parameter, or
+ * behind a parameter named `*__iter` of another kfunc (is_kfunc_arg_iter).
+ */
+function iterKfunc(name: string, flags: number, params: FuncParam[]): IterKfunc | null {
+  const own = flags & KF.KF_ITER_NEW ? 'new' : flags & KF.KF_ITER_NEXT ? 'next' : flags & KF.KF_ITER_DESTROY ? 'destroy' : null;
+  const argno = own ? 0 : params.findIndex((p) => paramHas(p, '__iter'));
+  if (argno < 0) return null;
+  const role = own ?? 'arg';
+  const t = params[argno]?.type;
+  if (t?.kind !== 'ptr' || !isStructType(t.to) || t.to.kind !== 'ref') throw new ModelBug(`${name}: iterator kfunc without a struct bpf_iter_* first parameter`);
+  const size = typeSize(t.to);
+  if (size === undefined) throw new ModelLimit(`${name}: size of struct ${t.to.name} is unknown`);
+  return { name, role, argno, type: t.to.name, size, rcuProtected: (flags & KF.KF_RCU_PROTECTED) !== 0 };
 }
 
 /**
@@ -86,7 +115,7 @@ function rdonlyCastReturn(env: Env, btfId: bigint): void {
 }
 
 /** Return-value typing of check_kfunc_call(). */
-function setReturn(env: Env, name: string, flags: number, ret: CType, idx: number): void {
+function setReturn(env: Env, name: string, flags: number, ret: CType, idx: number, meta: KfuncArgMeta): void {
   const regs = curFrame(env.cur).regs;
   const structRet = ret.kind === 'ptr' && isStructType(ret.to);
   if (flags & KF.KF_ACQUIRE && !structRet) throw new ModelLimit(`${name}: acquiring kfuncs without a struct return are not modelled`);
@@ -95,14 +124,30 @@ function setReturn(env: Env, name: string, flags: number, ret: CType, idx: numbe
     regs[0] = unknownScalar();
     return;
   }
-  if (ret.kind !== 'ptr' || !isStructType(ret.to)) throw new ModelLimit(`${name}: kfunc return type ${ret.kind} is not modelled yet`);
-  // bpf_get_kmem_cache() returns an untrusted pointer (the cache may go away at any time)
-  const trust = name === 'bpf_get_kmem_cache' ? PTR_UNTRUSTED : flags & KF.KF_RCU_PROTECTED ? MEM_RCU : 0;
-  let r0 = ptrReg('btf_id', { btf: structKey(ret.to), flags: trust });
+  if (ret.kind !== 'ptr') throw new ModelLimit(`${name}: kfunc return type ${ret.kind} is not modelled yet`);
+  let r0: Reg;
+  if (!isStructType(ret.to)) {
+    // a pointer to a scalar type: read-only memory of that size (bpf_iter_num_next's int *),
+    // tied to the reference of the call's referenced argument, e.g. the iterator
+    const size = isScalarType(ret.to) ? typeSize(ret.to) : undefined;
+    if (size === undefined) throw new ModelLimit(`${name}: kfunc return type pointer to ${ret.to.kind} is not modelled yet`);
+    r0 = ptrReg('mem', { flags: MEM_RDONLY | (flags & KF.KF_RCU_PROTECTED ? MEM_RCU : 0), memSize: size, refObjId: meta.refObjId });
+  } else {
+    // bpf_get_kmem_cache() returns an untrusted pointer (the cache may go away at any time);
+    // an iterator's _next returns RCU pointers from an RCU-protected iterator, trusted ones otherwise
+    let trust = name === 'bpf_get_kmem_cache' ? PTR_UNTRUSTED : flags & KF.KF_RCU_PROTECTED ? MEM_RCU : 0;
+    if (flags & KF.KF_ITER_NEXT && meta.iter) trust = iterSlotReg(env, meta.iter).flags & MEM_RCU ? MEM_RCU : PTR_TRUSTED;
+    r0 = ptrReg('btf_id', { btf: structKey(ret.to), flags: trust });
+  }
   if (flags & KF.KF_RET_NULL) r0 = { ...r0, flags: r0.flags | PTR_MAYBE_NULL, id: newId(env) };
+  // the KF_FORBID_SLEEP series: an acquiring _next first drops the previous element's reference
+  const iterAcquire = flags & KF.KF_ITER_NEXT && flags & KF.KF_ACQUIRE && meta.iter ? meta.iter : null;
+  if (iterAcquire) iterReleaseAcquiredRef(env, iterAcquire);
   if (flags & KF.KF_ACQUIRE) {
     const id = acquireReference(env, idx);
+    if (flags & KF.KF_FORBID_SLEEP) env.cur.refs[env.cur.refs.length - 1].forbidSleep = true;
     r0 = { ...r0, refObjId: id, ...(flags & KF.KF_RET_NULL ? { id } : {}) };
+    if (iterAcquire) setIterAcquiredRef(env.cur, iterAcquire, id);
   }
   regs[0] = r0;
 }

@@ -6,8 +6,9 @@
 // rule rcu.sleepable-in-cs: a KF_SLEEPABLE kfunc inside a section is rejected.
 // rule rcu.exit.locked: see ../refs/refs.ts (check_resource_leak).
 //
-// At bpf_rcu_read_unlock() every MEM_RCU pointer (registers and spilled slots, all frames)
-// loses MEM_RCU and PTR_MAYBE_NULL and becomes PTR_UNTRUSTED.
+// At bpf_rcu_read_unlock() every MEM_RCU pointer (registers, spilled slots and iterator slots,
+// all frames) loses MEM_RCU and PTR_MAYBE_NULL and becomes PTR_UNTRUSTED: an RCU-protected
+// iterator is then refused by its _next and _destroy (../iter/iter-arg.ts).
 import type { Env } from '../env.ts';
 import { isSleepableProgram } from '../../ir/sections.ts';
 import { reject } from '../errors.ts';
@@ -28,14 +29,15 @@ export function rcuKfuncCall(env: Env, name: string, sleepable: boolean): void {
   const st = env.cur;
   const lock = isRcuLockKfunc(name);
   const unlock = isRcuUnlockKfunc(name);
-  const nesting = env.profile.name === 'bpf-next';
+  const nesting = env.profile.rcuNesting;
   if (st.activeRcuLocks) {
     if (lock && !nesting) reject(RULES.rcuNestedLock, name);
     if (lock) {
       st.activeRcuLocks++;
     } else if (unlock) {
       if (--st.activeRcuLocks === 0) {
-        mapAllRegs(st, (r) => (r.flags & MEM_RCU ? withReg(r, { flags: (r.flags & ~(MEM_RCU | PTR_MAYBE_NULL)) | PTR_UNTRUSTED }) : r));
+        // registers, spilled pointers and RCU-protected iterators (spill | iter slot mask)
+        mapAllRegs(st, (r) => (r.flags & MEM_RCU ? withReg(r, { flags: (r.flags & ~(MEM_RCU | PTR_MAYBE_NULL)) | PTR_UNTRUSTED }) : r), true);
       }
     } else if (sleepable) {
       reject(RULES.rcuSleepableInCs, name);

@@ -21,11 +21,14 @@ import type { VState } from '../state/state.ts';
 import { curFrame } from '../state/state.ts';
 import { isSpilled } from '../state/stack.ts';
 
-/** bpf_for_each_reg_in_vstate(): rewrite every register and spilled register of every frame. */
-export function mapAllRegs(st: VState, f: (r: Reg) => Reg): void {
+/**
+ * bpf_for_each_reg_in_vstate(): rewrite every register and spilled register of every frame;
+ * with `iterSlots` also the registers kept in iterator slots (the STACK_ITER mask bit).
+ */
+export function mapAllRegs(st: VState, f: (r: Reg) => Reg, iterSlots = false): void {
   for (const fr of st.frames) {
     fr.regs = fr.regs.map(f);
-    fr.stack = fr.stack.map((slot) => (isSpilled(slot) ? { ...slot, spilled: f(slot.spilled) } : slot));
+    fr.stack = fr.stack.map((slot) => (isSpilled(slot) || (iterSlots && slot.bytes[7] === 'iter') ? { ...slot, spilled: f(slot.spilled) } : slot));
   }
 }
 

@@ -25,6 +25,16 @@ export const PTR_TRUSTED = 1 << 14;
 export const MEM_RCU = 1 << 15;
 export const NON_OWN_REF = 1 << 16;
 
+/** An open-coded iterator's state, kept in the spilled_ptr of its stack slots (reg->iter). */
+export interface IterInfo {
+  /** The iterator struct, e.g. 'bpf_iter_num' (iter.btf_id). */
+  readonly type: string;
+  /** BPF_ITER_STATE_ACTIVE or BPF_ITER_STATE_DRAINED. */
+  readonly state: 'active' | 'drained';
+  /** Loop iterations simulated so far on this path (only the infinite-loop check reads it). */
+  readonly depth: number;
+}
+
 export interface Reg {
   readonly type: BaseType;
   readonly flags: number;
@@ -47,6 +57,8 @@ export interface Reg {
   readonly range?: number;
   /** Subprogram a func pointer refers to. */
   readonly subprog?: number;
+  /** Iterator stack slots only: which iterator, its state and depth. */
+  readonly iter?: IterInfo;
 }
 
 const UNKNOWN = scalarUnknown();

@@ -28,6 +28,8 @@ export interface RefState {
   kind: RefKind;
   /** For locks: the map or object the lock lives in, and its offset. */
   lockPtr?: string;
+  /** Acquired by a KF_ACQUIRE | KF_FORBID_SLEEP kfunc (the seed-001 series): no sleeping while held. */
+  forbidSleep?: boolean;
 }
 
 export interface VState {
@@ -44,6 +46,8 @@ export interface VState {
   insnIdx: number;
   /** Checkpoint bookkeeping: whether this state is stored in the explored list. */
   checkpoint: boolean;
+  /** Checkpoints on the path from the entry to this state (dfs_depth; find_prev_entry). */
+  dfsDepth: number;
   mayGotoDepth: number;
   callbackUnrollDepth: number;
   speculative: boolean;
