@@ -42,3 +42,37 @@ cgroup_skb_masked:
 	call bpf_get_prandom_u32
 	r0 &= 1
 	exit
+
+SEC("sockops") __id("core.exit.sockops-range") __rule("core.exit.range")
+__description("sock_ops programs return 0 or 1 (found by comparing level-2 logs: the kernel marks R0 precise at exit)")
+__failure __msg("At program exit the register R0 has smin=2 smax=2 should have been in [0, 1]")
+sockops_ret2:
+	r0 = 2
+	exit
+
+SEC("cgroup_skb/egress") __id("core.exit.cgroup-egress-three") __rule("core.exit.range")
+__description("cgroup_skb egress programs may return 2 and 3 as well (congestion notification)")
+__success
+egress_ret3:
+	r0 = 3
+	exit
+
+SEC("cgroup_skb/egress") __id("core.exit.cgroup-egress-four") __rule("core.exit.range")
+__failure __msg("At program exit the register R0 has smin=4 smax=4 should have been in [0, 3]")
+egress_ret4:
+	r0 = 4
+	exit
+
+SEC("cgroup/bind4") __id("core.exit.bind4-three") __rule("core.exit.range")
+__description("bind hooks return 0..3 (bit 1: bypass the CAP_NET_BIND_SERVICE check)")
+__success
+bind4_ret3:
+	r0 = 3
+	exit
+
+SEC("cgroup/recvmsg4") __id("core.exit.recvmsg4-one") __rule("core.exit.range")
+__description("recvmsg, getpeername and getsockname hooks must return 1")
+__failure __msg("At program exit the register R0 has smin=0 smax=0 should have been in [1, 1]")
+recvmsg4_ret0:
+	r0 = 0
+	exit

@@ -13,11 +13,8 @@ import { iterBeforeExit, iterStatement, ITER_FEATURES } from './iter-grammar.ts'
 /** The core features: socket and tc programs without kfuncs. */
 export const CORE_FEATURES = ['alu', 'stack', 'maps', 'atomics', 'branches', 'loops', 'calls', 'ctx', 'invalid'] as const;
 export const FEATURES = [...CORE_FEATURES, ...KFUNC_FEATURES, ...ITER_FEATURES] as const;
-/**
- * What `bpfspec fuzz` runs without --features: everything but the iterators, whose loops can
- * depend on scalar precision, which the model does not track yet (docs/fuzzing.md).
- */
-export const DEFAULT_FEATURES = [...CORE_FEATURES, ...KFUNC_FEATURES] as const;
+/** What `bpfspec fuzz` runs without --features: every feature. */
+export const DEFAULT_FEATURES = FEATURES;
 export type Feature = (typeof FEATURES)[number];
 
 export const isFeature = (s: string): s is Feature => (FEATURES as readonly string[]).includes(s);

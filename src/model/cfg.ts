@@ -15,6 +15,8 @@ export interface CfgInfo {
   subprogStarts: number[];
   /** 1 = prune point, 2 = also a forced checkpoint. */
   prunePoints: Uint8Array;
+  /** Jump points (mark_jmp_point): targets of branch edges and the instruction after each call. */
+  jmpPoints: Uint8Array;
   /** SCC id per instruction (0 = not in a loop). */
   scc: Int32Array;
   /** Registers live before each instruction. */
@@ -125,12 +127,16 @@ export function analyzeCfg(prog: Program, level2: boolean, log: (s: string) => v
   }
   // check_cfg: depth-first walk from each subprogram entry reached
   const prunePoints = new Uint8Array(n);
+  const jmpPoints = new Uint8Array(n);
   const seen = new Uint8Array(n);
   const stack: number[] = [0];
   seen[0] = 1;
   const push = (from: number, to: number, branch: boolean): void => {
     if (to < 0 || to >= n) reject(RULES.jumpOutOfRange, from, to);
-    if (branch) prunePoints[to] |= 1;
+    if (branch) {
+      prunePoints[to] |= 1;
+      jmpPoints[to] = 1;
+    }
     if (!seen[to]) {
       seen[to] = 1;
       stack.push(to);
@@ -143,7 +149,10 @@ export function analyzeCfg(prog: Program, level2: boolean, log: (s: string) => v
     // visit_func_call_insn(): the instruction after every call is a prune point (states meet
     // there after the callee or helper returns); the call itself only when it enters a subprogram
     if (isCall(insn)) {
-      if (t + 1 < n) prunePoints[t + 1] |= 1;
+      if (t + 1 < n) {
+        prunePoints[t + 1] |= 1;
+        jmpPoints[t + 1] = 1;
+      }
       // iterator _next calls: prune point and forced checkpoint (mark_force_checkpoint)
       if (iterNextCalls.has(t)) prunePoints[t] |= 3;
       if (insn.src === op.BPF_PSEUDO_CALL) {
@@ -156,7 +165,10 @@ export function analyzeCfg(prog: Program, level2: boolean, log: (s: string) => v
     if (isLdImm64(insn)) {
       if (insn.src === op.BPF_PSEUDO_FUNC) {
         prunePoints[t] |= 1;
-        if (t + 2 < n) prunePoints[t + 2] |= 1;
+        if (t + 2 < n) {
+          prunePoints[t + 2] |= 1;
+          jmpPoints[t + 2] = 1;
+        }
         push(t, t + insn.imm + 1, true);
       }
       push(t, t + 2, false);
@@ -182,7 +194,7 @@ export function analyzeCfg(prog: Program, level2: boolean, log: (s: string) => v
   }
   const scc = computeScc(insns);
   const liveBefore = computeLiveRegs(prog, callArgs);
-  return { subprogStarts, prunePoints, scc, liveBefore };
+  return { subprogStarts, prunePoints, jmpPoints, scc, liveBefore };
 }
 
 function successors(insns: Insn[], i: number): number[] {

@@ -8,6 +8,8 @@ import type { VState } from './state/state.ts';
 import type { Scratch } from './print-state.ts';
 import type { Profile } from './profile.ts';
 import type { BaseType } from './state/reg.ts';
+import type { HistEntry } from './state/state.ts';
+import type { SccVisit } from './precision/scc.ts';
 
 export const BPF_COMPLEXITY_LIMIT_INSNS = 1_000_000;
 export const BPF_COMPLEXITY_LIMIT_JMP_SEQ = 8192;
@@ -57,6 +59,17 @@ export interface Env {
   subprogStackDepth: number[];
   /** Instructions that call a KF_ITER_NEXT kfunc (forced checkpoints, loop convergence). */
   iterNextInsns: Set<number>;
+  /** Jump points of the CFG (jump targets, the instruction after each call): history entries. */
+  jmpPoints: Uint8Array;
+  /** The history entry of the instruction being processed (env->cur_hist_ent), reset per instruction. */
+  curHistEnt: HistEntry | null;
+  /** SCC id per instruction (cfg.ts) and the loop visits in progress, by callchain. */
+  scc: Int32Array;
+  sccVisits: Map<string, SccVisit>;
+  /** Backedge states kept until their loop visit ends (num_backedges; they count in peak_states). */
+  numBackedges: number;
+  /** An instruction as the log prints it (`(bf) r1 = r10`), for the precision log lines. */
+  insnText: (idx: number) => string;
 }
 
 export const newId = (env: Env): number => ++env.idGen;

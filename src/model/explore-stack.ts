@@ -5,6 +5,7 @@ import { BPF_COMPLEXITY_LIMIT_JMP_SEQ } from './env.ts';
 import { reject } from './errors.ts';
 import { RULES } from '../messages/catalog.ts';
 import { copyState, type VState } from './state/state.ts';
+import { maybeExitScc } from './precision/scc.ts';
 
 /** push_stack(): remember the current state to continue later at insnIdx. */
 export function pushBranch(env: Env, insnIdx: number, prevInsnIdx: number): VState {
@@ -16,11 +17,15 @@ export function pushBranch(env: Env, insnIdx: number, prevInsnIdx: number): VSta
   return st;
 }
 
-/** update_branch_counts(): a path finished; release its checkpoints up the parent chain. */
-export function updateBranchCounts(st: VState | null): void {
+/**
+ * update_branch_counts(): a path finished; release its checkpoints up the parent chain. A
+ * checkpoint left with no open branches may end a loop visit (precision/scc.ts).
+ */
+export function updateBranchCounts(env: Env, st: VState | null): void {
   while (st) {
     st.branches--;
     if (st.branches > 0) break;
+    if (st.checkpoint) maybeExitScc(env, st);
     st = st.parent;
   }
 }

@@ -120,9 +120,15 @@ export interface RetRange {
 export function returnRange(progType: ProgTypeName, attach: string | undefined): RetRange | null {
   switch (progType) {
     case 'cgroup_skb':
+      // egress programs may also return 2 and 3 (congestion notification)
+      if (attach === 'BPF_CGROUP_INET_EGRESS') return { min: 0, max: 3, ctx: 'At program exit' };
+      return { min: 0, max: 1, ctx: 'At program exit' };
+    case 'cgroup_sock_addr':
+      if (attach !== undefined && /RECVMSG|GETPEERNAME|GETSOCKNAME/.test(attach)) return { min: 1, max: 1, ctx: 'At program exit' };
+      if (attach === 'BPF_CGROUP_INET4_BIND' || attach === 'BPF_CGROUP_INET6_BIND') return { min: 0, max: 3, ctx: 'At program exit' };
       return { min: 0, max: 1, ctx: 'At program exit' };
     case 'cgroup_sock':
-    case 'cgroup_sock_addr':
+    case 'sock_ops':
     case 'cgroup_device':
     case 'cgroup_sysctl':
     case 'cgroup_sockopt':

@@ -1,8 +1,9 @@
 // State equivalence for pruning (states_equal, func_states_equal, regsafe, stacksafe,
-// refsafe) and the loop check (states_maybe_looping). The model treats every scalar as
-// precise, which is sound but prunes less than the kernel's precision tracking: verdicts
-// agree, `processed N insns` can be larger.
+// refsafe) and the loop check (states_maybe_looping). An imprecise scalar of the explored
+// state matches any scalar unless ranges are compared for a loop (RANGE_WITHIN); precise ones
+// must cover the current range (precision/mark.ts sets `precise`).
 import type { Reg } from './state/reg.ts';
+import { unknownScalar } from './state/reg.ts';
 import type { Frame, VState } from './state/state.ts';
 import type { StackSlot } from './state/stack.ts';
 import { rangeWithin, tnumIn } from './scalar/prune.ts';
@@ -59,6 +60,8 @@ function regsafe(old: Reg, cur: Reg, ids: IdMap, exact: Exactness): boolean {
   if (old.type !== cur.type || old.flags !== cur.flags) return false;
   switch (old.type) {
     case 'scalar':
+      // nothing depended on the exact value of an imprecise scalar
+      if (!old.precise && exact === 'not_exact') return true;
       // BPF_ADD_CONST links: the flag (32 or 64-bit add) must match when the old register is
       // linked at all, and so must the delta when it carries one.
       if (old.id && addConstFlag(old.id) !== addConstFlag(cur.id)) return false;
@@ -79,37 +82,67 @@ function regsafe(old: Reg, cur: Reg, ids: IdMap, exact: Exactness): boolean {
   }
 }
 
-function stacksafe(old: Frame, cur: Frame, ids: IdMap, exact: Exactness): boolean {
-  for (let i = 0; i < old.stack.length; i++) {
-    const o: StackSlot = old.stack[i];
-    const c: StackSlot | undefined = cur.stack[i];
-    for (let b = 0; b < 8; b++) {
-      const ob = o.bytes[b];
-      const cb = c?.bytes[b] ?? 'invalid';
-      if (exact !== 'exact' && ob === 'invalid') continue;
-      if (exact !== 'exact' && ob === 'misc' && cb !== 'invalid') continue;
-      if (exact !== 'exact' && ob === 'misc' && cb === 'invalid') return false;
-      if (ob !== cb) {
-        if (exact !== 'exact' && ob === 'misc' && cb === 'zero') continue;
-        return false;
+/** An unknown, imprecise scalar: what an all-MISC (or, for root, uninitialised) slot holds. */
+const UNBOUND_SCALAR: Reg = unknownScalar();
+
+/**
+ * scalar_reg_for_stack(): the scalar a slot holds for comparison — a 64-bit spilled scalar, or
+ * an unknown one when every byte is MISC (or uninitialised, which root may read).
+ */
+function scalarRegForStack(slot: StackSlot | undefined, privileged: boolean): Reg | null {
+  if (!slot) return null;
+  if (slot.bytes[0] === 'spill' && slot.spilled.type === 'scalar') return slot.spilled;
+  if (slot.bytes.every((b) => b === 'misc' || (b === 'invalid' && privileged))) return UNBOUND_SCALAR;
+  return null;
+}
+
+/** stacksafe(): byte by byte over the explored state's stack (Linux 6.18). */
+function stacksafe(old: Frame, cur: Frame, ids: IdMap, exact: Exactness, privileged: boolean): boolean {
+  const curBytes = cur.stack.length * 8;
+  for (let i = 0; i < old.stack.length * 8; i++) {
+    const spi = Math.floor(i / 8);
+    const b = i % 8;
+    const o: StackSlot = old.stack[spi];
+    const c: StackSlot | undefined = cur.stack[spi];
+    const ob = o.bytes[b];
+    if (exact !== 'not_exact' && (i >= curBytes || ob !== c?.bytes[b])) return false;
+    if (ob === 'invalid') continue;
+    if (privileged && ob === 'misc') continue;
+    if (i >= curBytes || !c) return false;
+    const oldR = scalarRegForStack(o, privileged);
+    const curR = scalarRegForStack(c, privileged);
+    if (oldR && curR) {
+      if (!regsafe(oldR, curR, ids, exact)) return false;
+      i += 7;
+      continue;
+    }
+    const cb = c.bytes[b];
+    if (ob === 'misc' && cb === 'zero') continue;
+    if (ob !== cb) return false;
+    if (b !== 7) continue;
+    switch (ob) {
+      case 'spill':
+        if (!regsafe(o.spilled, c.spilled, ids, exact)) return false;
+        break;
+      case 'iter': {
+        // same iterator type and state, references mapped; the depth is not compared
+        const oi = o.spilled.iter;
+        const ci = c.spilled.iter;
+        if (oi?.type !== ci?.type || oi?.state !== ci?.state || !ids.check(o.spilled.refObjId, c.spilled.refObjId)) return false;
+        break;
       }
+      case 'misc':
+      case 'zero':
+        break;
+      default:
+        return false;
     }
-    if (o.bytes[7] === 'spill' && c && !regsafe(o.spilled, c.spilled, ids, exact)) return false;
-    // iterator slots: same iterator type and state, references mapped; the depth is not compared
-    if (o.bytes[7] === 'iter' && c) {
-      const oi = o.spilled.iter;
-      const ci = c.spilled.iter;
-      if (oi?.type !== ci?.type || oi?.state !== ci?.state || !ids.check(o.spilled.refObjId, c.spilled.refObjId)) return false;
-    }
-  }
-  if (exact === 'exact') {
-    for (let i = old.stack.length; i < cur.stack.length; i++) if (cur.stack[i].bytes.some((b) => b !== 'invalid')) return false;
   }
   return true;
 }
 
 /** states_equal(): may the explored state `old` stand for `cur`? */
-export function statesEqual(old: VState, cur: VState, exact: Exactness, liveAt: number): boolean {
+export function statesEqual(old: VState, cur: VState, exact: Exactness, liveAt: number, privileged = true): boolean {
   if (old.curframe !== cur.curframe) return false;
   if (old.activeLocks !== cur.activeLocks || old.activeRcuLocks !== cur.activeRcuLocks || old.activePreemptLocks !== cur.activePreemptLocks) return false;
   if (old.refs.length !== cur.refs.length) return false;
@@ -128,7 +161,7 @@ export function statesEqual(old: VState, cur: VState, exact: Exactness, liveAt: 
       if (!(live & (1 << r)) && r !== 10) continue;
       if (!regsafe(old.frames[f].regs[r], cur.frames[f].regs[r], ids, exact)) return false;
     }
-    if (!stacksafe(old.frames[f], cur.frames[f], ids, exact)) return false;
+    if (!stacksafe(old.frames[f], cur.frames[f], ids, exact, privileged)) return false;
   }
   return true;
 }

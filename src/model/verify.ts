@@ -28,6 +28,9 @@ import { KF, kfuncAllowed, kfuncDef, kfuncFlags, kfuncProto } from '../catalog/k
 import { checkKfuncCall } from './kfunc/call.ts';
 import { checkResourceLeak } from './refs/refs.ts';
 import { iterActiveDepthsDiffer, iterAtR1Active } from './iter/iter-next.ts';
+import { pushJmpHistory } from './precision/history.ts';
+import { markAllScalarsImprecise, propagatePrecision } from './precision/mark.ts';
+import { addSccBackedge, incompleteReadMarks, maybeEnterScc } from './precision/scc.ts';
 import { scalarKnown } from './scalar/scalar.ts';
 import { DEFAULT_TRACE_LIMIT, TraceRecorder, type TraceHook } from './trace/recorder.ts';
 import type { ModelTrace } from './trace/types.ts';
@@ -124,13 +127,14 @@ export function verifyProgram(prog: Program, opts: VerifyOptions = {}): VerifyRe
   frame0.regs[1] = ptrReg('ctx');
   const init: VState = {
     frames: [frame0], curframe: 0, refs: [], activeLocks: 0, activeRcuLocks: 0, activePreemptLocks: 0, parent: null, branches: 1,
-    insnIdx: 0, checkpoint: false, dfsDepth: 0, mayGotoDepth: 0, callbackUnrollDepth: 0, speculative: false,
+    insnIdx: 0, checkpoint: false, dfsDepth: 0, firstInsnIdx: 0, lastInsnIdx: -1, hist: [], mayGotoDepth: 0, callbackUnrollDepth: 0, speculative: false,
   };
   const env: Env = {
     prog, section, profile, nrCpuIds: opts.nrCpuIds ?? DEFAULT_NR_CPU_IDS, log, cur: init, insnIdx: 0, prevInsnIdx: -1, stack: [], explored: new Map(), prunePoints: new Uint8Array(0),
     auxPtrType: new Array<Env['auxPtrType'][number]>(prog.insns.length).fill(null), liveRegsBefore: new Uint16Array(0), insnProcessed: 0, prevInsnProcessed: 0, jmpsProcessed: 0, prevJmpsProcessed: 0, totalStates: 0,
     peakStates: 0, maxStatesPerInsn: 0, idGen: 0, scratch: { regs: new Set(), slots: new Set() }, subprogStackDepth: [],
-    iterNextInsns: new Set(),
+    iterNextInsns: new Set(), jmpPoints: new Uint8Array(0), curHistEnt: null, scc: new Int32Array(0), sccVisits: new Map(), numBackedges: 0,
+    insnText: (i) => printInsn(prog.insns[i], printContext(prog), prog.insns[i + 1]),
   };
   const tracer = opts.trace ? new TraceRecorder(prog, printContext(prog), opts.traceLimit ?? DEFAULT_TRACE_LIMIT) : null;
   let verdict: 'accept' | 'reject' = 'accept';
@@ -139,6 +143,8 @@ export function verifyProgram(prog: Program, opts: VerifyOptions = {}): VerifyRe
     env.iterNextInsns = iterNextCalls(prog);
     const cfg = analyzeCfg(prog, log.l2, (s) => log.write(s), callArgCount(prog, section), env.iterNextInsns);
     env.prunePoints = cfg.prunePoints;
+    env.jmpPoints = cfg.jmpPoints;
+    env.scc = cfg.scc;
     env.liveRegsBefore = cfg.liveBefore;
     env.subprogStackDepth = cfg.subprogStarts.map(() => 0);
     if (log.l2) printLiveRegs(env, cfg.scc);
@@ -200,14 +206,18 @@ function printLiveRegs(env: Env, scc: Int32Array): void {
   }
 }
 
-/** print_insn_state(): append the scratched state to the instruction line, or print it on its own. */
-function printInsnState(env: Env): void {
+/**
+ * print_insn_state(): append the scratched state to the instruction line, or print it on its own
+ * line headed by `idx` (env->insn_idx: the jump itself for a conditional jump, otherwise the
+ * instruction about to run).
+ */
+function printInsnState(env: Env, idx = env.insnIdx): void {
   const { log } = env;
   if (log.prevLogPos && log.prevLogPos === log.endPos) {
     log.reset(log.prevLogPos - 1);
     log.write(' '.repeat(VLog.alignment(log.prevInsnPrintPos)) + ';');
   } else {
-    log.write(`${env.insnIdx}:`);
+    log.write(`${idx}:`);
   }
   log.write(formatFrameState(env.cur, env.cur.curframe, env.prog, env.scratch) + '\n');
   clearScratch(env);
@@ -218,22 +228,26 @@ const PRUNED = 1;
 /** is_state_visited(): prune against an equivalent explored state, or checkpoint the current one. */
 function isStateVisited(env: Env, insnIdx: number): number {
   const cur = env.cur;
-  const force = (env.prunePoints[insnIdx] & 2) !== 0;
-  let addNew = force || (env.jmpsProcessed - env.prevJmpsProcessed >= 2 && env.insnProcessed - env.prevInsnProcessed >= 8);
+  const forceCkpt = (env.prunePoints[insnIdx] & 2) !== 0;
+  // a long history since the last checkpoint forces one too (jmp_history_cnt > 40)
+  const forceNew = forceCkpt || cur.hist.length > 40;
+  let addNew = forceNew || (env.jmpsProcessed - env.prevJmpsProcessed >= 2 && env.insnProcessed - env.prevInsnProcessed >= 8);
   const list = env.explored.get(insnIdx) ?? [];
   let statesCnt = 0;
   const live = env.liveRegsBefore[insnIdx];
   const iterNext = env.iterNextInsns.has(insnIdx);
+  let loop = false;
   for (let k = 0; k < list.length; k++) {
     const sl = list[k];
     statesCnt++;
+    let hit = false;
     if (sl.state.branches > 0) {
       // An open-coded iterator loop converges when an open checkpoint at the _next call covers
       // the current state (range-wise) while the iterator is still active (iter/iter-next.ts).
       if (iterNext) {
         if (statesEqual(sl.state, cur, 'range_within', live) && iterAtR1Active(cur)) {
-          sl.hitCnt++;
-          return PRUNED;
+          loop = true;
+          hit = true;
         }
       } else if (
         statesMaybeLooping(sl.state, cur) && statesEqual(sl.state, cur, 'exact', live) && !iterActiveDepthsDiffer(sl.state, cur) &&
@@ -242,34 +256,49 @@ function isStateVisited(env: Env, insnIdx: number): number {
         const dump = `cur state:${formatFrameState(cur, cur.curframe, env.prog, null)}\nold state:${formatFrameState(sl.state, cur.curframe, env.prog, null)}\n`;
         throw new VerifierReject(RULES.infiniteLoop.id, RULES.infiniteLoop.msg(insnIdx), dump);
       }
-      if (!force && env.jmpsProcessed - env.prevJmpsProcessed < 20 && env.insnProcessed - env.prevInsnProcessed < 100) addNew = false;
-    } else if (statesEqual(sl.state, cur, 'not_exact', live)) {
+      if (!hit && !forceNew && env.jmpsProcessed - env.prevJmpsProcessed < 20 && env.insnProcessed - env.prevInsnProcessed < 100) addNew = false;
+    } else {
+      // inside a loop whose precision is not final yet, compare ranges of imprecise scalars too
+      loop = incompleteReadMarks(env, sl.state);
+      hit = statesEqual(sl.state, cur, loop ? 'range_within' : 'not_exact', live);
+    }
+    if (hit) {
       sl.hitCnt++;
+      if (env.jmpPoints[insnIdx]) pushJmpHistory(env, cur);
+      propagatePrecision(env, sl.state, cur);
+      if (loop) {
+        const backedge = copyState(cur);
+        backedge.insnIdx = insnIdx;
+        addSccBackedge(env, sl.state, backedge);
+      }
       return PRUNED;
     }
-    {
-      if (addNew) sl.missCnt++;
-      const n = force && sl.state.branches > 0 ? 64 : 3;
-      if (sl.missCnt > sl.hitCnt * n + n) {
-        list.splice(k, 1);
-        k--;
-        env.explored.set(insnIdx, list);
-      }
+    if (addNew) sl.missCnt++;
+    const n = forceCkpt && sl.state.branches > 0 ? 64 : 3;
+    if (sl.missCnt > sl.hitCnt * n + n) {
+      list.splice(k, 1);
+      k--;
+      env.explored.set(insnIdx, list);
     }
   }
   if (env.maxStatesPerInsn < statesCnt) env.maxStatesPerInsn = statesCnt;
   if (!addNew) return 0;
   env.totalStates++;
-  // Evicted states stay referenced as parents (the kernel's free list), so peak = total here.
-  env.peakStates = env.totalStates;
+  // Evicted states stay referenced as parents (the kernel's free list): explored + free = total.
+  env.peakStates = Math.max(env.peakStates, env.totalStates + env.numBackedges);
   env.prevJmpsProcessed = env.jmpsProcessed;
   env.prevInsnProcessed = env.insnProcessed;
+  // the checkpoint starts without precision: marks come from later paths (precision/mark.ts)
+  if (env.profile.privileged) markAllScalarsImprecise(cur);
   const snap = copyState(cur);
   snap.insnIdx = insnIdx;
   snap.checkpoint = true;
   snap.branches = 1;
+  maybeEnterScc(env, snap);
   cur.parent = snap;
+  cur.firstInsnIdx = insnIdx;
   cur.dfsDepth = snap.dfsDepth + 1;
+  cur.hist = [];
   list.unshift({ state: snap, missCnt: 0, hitCnt: 0 });
   env.explored.set(insnIdx, list);
   return 0;
@@ -286,6 +315,8 @@ function doCheck(env: Env, subprogStarts: number[], insnLimit: number, tracer: T
     if (idx < 0 || idx >= insns.length) throw new VerifierReject(RULES.jumpOutOfRange.id, `invalid insn idx ${idx} insn_cnt ${insns.length}`);
     const insn = insns[idx];
     if (++env.insnProcessed > insnLimit) reject(RULES.tooLarge, env.insnProcessed);
+    env.curHistEnt = null;
+    env.cur.lastInsnIdx = env.prevInsnIdx;
     env.cur.insnIdx = idx;
     let exitPath = false;
     if (env.prunePoints[idx] & 1 && isStateVisited(env, idx) === PRUNED) {
@@ -293,6 +324,7 @@ function doCheck(env: Env, subprogStarts: number[], insnLimit: number, tracer: T
       tracer?.safe(env, idx);
       exitPath = true;
     }
+    if (!exitPath && env.jmpPoints[idx]) pushJmpHistory(env, env.cur);
     if (!exitPath) {
       if (log.l2 && doPrintState) {
         log.write(`\nfrom ${env.prevInsnIdx} to ${idx}:${formatFrameState(env.cur, env.cur.curframe, prog, null)}\n`);
@@ -317,12 +349,12 @@ function doCheck(env: Env, subprogStarts: number[], insnLimit: number, tracer: T
         clearScratch(env);
         continue;
       } else if (res === 'jmp' && log.l1) {
-        printInsnState(env);
+        printInsnState(env, idx);
       }
     }
     if (exitPath) {
       scratchAll(env);
-      updateBranchCounts(env.cur);
+      updateBranchCounts(env, env.cur);
       const next = env.stack.pop();
       tracer?.pop(env, next);
       if (!next) return;

@@ -74,8 +74,7 @@ describe.skipIf(!kstatus.available)(`spec corpus: kernel (${kstatus.available ? 
       if (k.verdict === 'accept' || k.verdict === 'reject') {
         expect(m.actual.verdict).toBe(k.verdict);
         expect(m.actual.error).toBe(k.error);
-        // the model explores and prunes like the kernel: same `processed N insns` (the model has no
-        // precision tracking, so an example that needs it would be listed here with the reason)
+        // the model explores and prunes like the kernel, precision included: same `processed N insns`
         if (!(ex.id in INSN_COUNT_DIFFERS)) expect(m.actual.insnProcessed).toBe(k.insn_processed);
       }
     });

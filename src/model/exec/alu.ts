@@ -16,6 +16,7 @@ import { FORK_REEXECUTES_INSN, scalarAluOutcome, type AluOp } from '../scalar/al
 import { S64_MAX, S64_MIN, U64_MAX, markReg32Unbounded, regBoundsSync, scalarKnown, scalarURange, scalarUnknown, type ScalarBounds } from '../scalar/scalar.ts';
 import { tnumAdd, tnumIsConst, tnumSub } from '../scalar/tnum.ts';
 import { pushBranch } from '../explore-stack.ts';
+import { markChainPrecision } from '../precision/mark.ts';
 
 const BPF_MAX_VAR_OFF = 1 << 29;
 const ALU_STR: Record<number, string> = {
@@ -136,13 +137,18 @@ function adjustRegMinMaxVals(env: Env, insn: Insn): void {
         }
         reject(RULES.ptrPtrOp, insn.dst, ALU_STR[o]);
       }
+      // scalar += pointer: the scalar offset must be exact (precision/mark.ts)
+      markChainPrecision(env, insn.dst);
       adjustPtrMinMaxVals(env, insn, src, dst, true);
       return;
     }
     if (isPointer(dst)) {
+      markChainPrecision(env, insn.src);
       adjustPtrMinMaxVals(env, insn, dst, src, false);
       return;
     }
+    // a precise scalar stays precise only if what was added to it is
+    if (dst.type === 'scalar' && dst.precise) markChainPrecision(env, insn.src);
   } else {
     src = scalarReg(scalarKnown(BigInt.asUintN(64, BigInt(insn.imm))));
     if (isPointer(dst)) {

@@ -4,7 +4,7 @@ import type { Insn } from '../../isa/insn.ts';
 import * as op from '../../isa/opcodes.ts';
 import type { Env } from '../env.ts';
 import { isSleepableProgram } from '../../ir/sections.ts';
-import { newId, scratchReg } from '../env.ts';
+import { newId, scratchReg, scratchSlot } from '../env.ts';
 import { ModelBug, ModelLimit, reject, VerifierReject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
 import type { Reg } from '../state/reg.ts';
@@ -23,6 +23,7 @@ import { acquireReference, checkResourceLeak, releaseReference } from '../refs/r
 import { clobberStackBytes } from '../kfunc/mem.ts';
 import { checkKptrXchgArg, kptrXchgReturn } from '../kptr/kptr.ts';
 import { checkHelperForbidSleep } from '../iter/forbid-sleep.ts';
+import { markChainPrecision, markSlotPrecision } from '../precision/mark.ts';
 
 /** The model does not cover this program; never a verdict. */
 export { ModelLimit };
@@ -129,6 +130,7 @@ function helperRdonlyMem(env: Env, memRegno: number, sizeReg: Reg): void {
   const frame = env.cur.frames[mem.frameno ?? env.cur.curframe];
   checkStackBounds(env, memRegno, mem, mem.off, size, 'helper', frame);
   stackRangeInitialized(env, memRegno, frame, mem.off + Number(BigInt.asIntN(64, mem.s.varOff.value)), size);
+  markChainPrecision(env, memRegno + 1); // check_mem_size_reg(): the size must be exact
 }
 
 /**
@@ -155,7 +157,13 @@ function helperUninitMem(env: Env, memRegno: number, sizeReg: Reg): void {
   if (!tnumIsConst(mem.s.varOff)) throw new ModelLimit('variable-offset stack buffers passed to helpers are not modelled yet');
   const frame = env.cur.frames[mem.frameno ?? env.cur.curframe];
   checkStackBounds(env, memRegno, mem, mem.off, size, 'helper', frame);
-  if (size > 0) clobberStackBytes(frame, mem.off + Number(BigInt.asIntN(64, mem.s.varOff.value)), size);
+  markChainPrecision(env, memRegno + 1); // check_mem_size_reg(): the size must be exact
+  if (size > 0) {
+    const start = mem.off + Number(BigInt.asIntN(64, mem.s.varOff.value));
+    clobberStackBytes(frame, start, size);
+    // the written slots show in the log after the call
+    for (let o = start; o < start + size; o++) scratchSlot(env, Math.floor((-o - 1) / 8));
+  }
 }
 
 const BPF_FUNC_get_smp_processor_id = 8;
@@ -168,6 +176,9 @@ const BPF_FUNC_tail_call = 12;
  */
 function checkTailCall(env: Env, mapIdx: number | undefined): void {
   if (mapIdx === undefined || env.prog.maps[mapIdx]?.type !== 'prog_array') reject(RULES.tailCallMap);
+  // record_func_key(): a constant index inside the array must stay exact
+  const r3 = curFrame(env.cur).regs[3];
+  if (r3.type === 'scalar' && tnumIsConst(r3.s.varOff) && r3.s.varOff.value < BigInt(env.prog.maps[mapIdx].maxEntries)) markChainPrecision(env, 3);
   checkResourceLeak(env, 'tail_call', true);
 }
 
@@ -225,7 +236,9 @@ function checkHelperArg(env: Env, regno: number, reg: Reg, arg: HelperArg, mapId
       if (!tnumIsConst(reg.s.varOff)) throw new ModelLimit('variable-offset stack memory passed to a helper is not modelled yet');
       const off = reg.off + Number(BigInt.asIntN(64, reg.s.varOff.value));
       stackRangeInitialized(env, regno, frame, off, size);
-      if (arg === 'map_key') return constantMapKey(env, frame, off, size);
+      // get_constant_map_key() only for maps whose lookups can skip the NULL check
+      const elidable = map.type === 'array' || map.type === 'percpu_array';
+      if (arg === 'map_key') return elidable ? constantMapKey(env, frame, off, size) : null;
       return constKey;
     }
   }
@@ -247,6 +260,7 @@ function constantMapKey(env: Env, frame: ReturnType<typeof curFrame>, off: numbe
   for (let i = idx; i >= 0 && st.bytes[i] === 'spill'; i--) spill++;
   if (spill !== keySize) return null;
   if (!tnumIsConst(st.spilled.s.varOff)) return null;
+  markSlotPrecision(env, frame.frameno, spi); // the spilled key must be exact
   return st.spilled.s.varOff.value;
 }
 
@@ -300,6 +314,7 @@ export function checkReturnCode(env: Env): void {
   const range = returnRange(env.section.progType, env.section.expectedAttachTypeName);
   if (!range) return;
   if (!isScalar(r0)) reject(RULES.exitNotKnown, range.ctx, 'R0', regStr(r0));
+  markChainPrecision(env, 0); // the range check depends on R0's exact range
   if (BigInt(range.min) <= r0.s.smin && r0.s.smax <= BigInt(range.max)) return;
   let text = `${range.ctx} the register R0 has`;
   let unknown = true;

@@ -16,6 +16,8 @@ import { LinkedRegs, collectLinkedRegs, syncLinkedRegs } from './linked-scalars.
 import { isBranchTaken, kernelBranchOutcome, flipOpcode, type JmpOp } from '../scalar/branch.ts';
 import { scalarKnown } from '../scalar/scalar.ts';
 import { tnumIsConst, tnumSubreg } from '../scalar/tnum.ts';
+import { markChainPrecision } from '../precision/mark.ts';
+import { pushJmpHistory } from '../precision/history.ts';
 
 const JMP_OP: Record<number, JmpOp> = {
   0x10: 'jeq', 0x20: 'jgt', 0x30: 'jge', 0x40: 'jset', 0x50: 'jne', 0x60: 'jsgt', 0x70: 'jsge', 0xa0: 'jlt', 0xb0: 'jle', 0xc0: 'jslt', 0xd0: 'jsle',
@@ -94,16 +96,24 @@ export function checkCondJmp(env: Env, insn: Insn): number {
     src = scalarReg(scalarKnown(BigInt.asUintN(64, BigInt(insn.imm))));
   }
   const jop = JMP_OP[o];
+  // the precision backtracker must not chase a stack pointer that was compared
+  const srcStack = isX && src.type === 'stack';
+  if (srcStack || dst.type === 'stack') pushJmpHistory(env, env.cur, { srcStack, dstStack: dst.type === 'stack' });
   // `if rX op rX`: reg_set_min_max() refines one register through two aliases
   const sameReg = isX && insn.src === insn.dst;
   const pred = branchTaken(dst, src, jop, is32, sameReg);
   const target = env.insnIdx + insn.off + 1;
-  if (pred === 1) return target;
-  if (pred === 0) return env.insnIdx + 1;
+  if (pred !== -1) {
+    // the outcome was decided by the compared values: they must be exact
+    if (dst.type === 'scalar') markChainPrecision(env, insn.dst);
+    if (isX && src.type === 'scalar') markChainPrecision(env, insn.src);
+    return pred === 1 ? target : env.insnIdx + 1;
+  }
   // collect_linked_regs() runs on this branch before the other one is pushed.
   const linked = new LinkedRegs();
   if (isX && src.type === 'scalar' && src.id) collectLinkedRegs(env, env.cur, src.id, linked);
   if (dst.type === 'scalar' && dst.id) collectLinkedRegs(env, env.cur, dst.id, linked);
+  if (linked.entries.length > 1) pushJmpHistory(env, env.cur, { linked: linked.entries.slice() });
   const other = pushBranch(env, target, env.insnIdx);
   const cur = env.cur;
   if (dst.type === 'scalar' && src.type === 'scalar') {

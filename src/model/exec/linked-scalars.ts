@@ -24,6 +24,7 @@ import type { VState } from '../state/state.ts';
 import { scalarAddLinkDelta } from '../scalar/alu.ts';
 import { S32_MAX, S32_MIN, U32_MAX } from '../scalar/scalar.ts';
 import { tnumIsConst, tnumSubreg } from '../scalar/tnum.ts';
+import type { LinkedLoc } from '../state/state.ts';
 
 /** BPF_ADD_CONST64: the register is its base id's value plus reg->off, computed in 64 bits. */
 export const BPF_ADD_CONST64 = 2 ** 31;
@@ -103,13 +104,6 @@ export function linkAfterAlu(env: Env, insn: Insn, dst: Reg, src: Reg): { id: nu
   return { id: dst.id + (alu32 ? BPF_ADD_CONST32 : BPF_ADD_CONST64), off };
 }
 
-/** Where a linked register lives: struct linked_reg. */
-interface LinkedLoc {
-  readonly frameno: number;
-  readonly isReg: boolean;
-  /** Register number, or spi of a spilled stack slot. */
-  readonly index: number;
-}
 
 /** LINKED_REGS_MAX: how many registers one jump can link (one jump-history entry). */
 const LINKED_REGS_MAX = 6;

@@ -6,7 +6,7 @@ import { BPF_STX, insnClass } from '../../isa/insn.ts';
 import * as op from '../../isa/opcodes.ts';
 import type { Env } from '../env.ts';
 import { newId } from '../env.ts';
-import { reject, VerifierReject } from '../errors.ts';
+import { ModelLimit, reject, VerifierReject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
 import type { Reg } from '../state/reg.ts';
 import { MEM_RDONLY, PTR_MAYBE_NULL, PTR_UNTRUSTED, ptrReg, regStr, scalarReg, unknownScalar } from '../state/reg.ts';
@@ -91,6 +91,10 @@ export function checkMemAccess(env: Env, regno: number, off: number, size: numbe
       else stackWriteFixed(env, frame, full, size, value, imm, frame === curFrame(env.cur));
       break;
     }
+    case 'pkt':
+    case 'pkt_meta':
+      // check_packet_access(): ranges proven by comparisons with pkt_end are not modelled yet
+      throw new ModelLimit('packet access is not modelled yet');
     default:
       reject(RULES.invalidMemAccess, regno, regStr(reg));
   }
@@ -233,7 +237,8 @@ function checkAtomicRmw(env: Env, insn: Insn, size: number): void {
   }
   const loaded = checkMemAccess(env, insn.dst, insn.off, size, 'read', null, null, false, true);
   if (loadReg >= 0) setReg(env, loadReg, loaded ?? unknownScalar());
-  checkMemAccess(env, insn.dst, insn.off, size, 'write', unknownScalar(), null, false, true);
+  // the write side carries no register (value_regno -1): a stack slot becomes plain data (MISC)
+  checkMemAccess(env, insn.dst, insn.off, size, 'write', null, null, false, true);
 }
 
 

@@ -13,6 +13,11 @@ import { BPF_REG_SIZE, EMPTY_SLOT, MAX_BPF_STACK, isSpilled, slotIsSpecial } fro
 import { scalarKnown } from '../scalar/scalar.ts';
 import { tnumIsConst } from '../scalar/tnum.ts';
 import { linkSpillSource } from './linked-scalars.ts';
+import type { Insn } from '../../isa/insn.ts';
+import { BPF_STX, insnClass } from '../../isa/insn.ts';
+import * as op from '../../isa/opcodes.ts';
+import { pushJmpHistory } from '../precision/history.ts';
+import { markChainPrecision } from '../precision/mark.ts';
 
 const tnumText = (r: Reg): string => `(0x${r.s.varOff.value.toString(16)}; 0x${r.s.varOff.mask.toString(16)})`;
 
@@ -63,6 +68,17 @@ function regWidth(r: Reg): number {
   return u === 0n ? 0 : u.toString(2).length;
 }
 
+/** The instruction being checked is a plain load or store (not an atomic one): spills and fills enter the history. */
+function plainMemInsn(env: Env): Insn | null {
+  const insn = env.prog.insns[env.insnIdx];
+  return insn !== undefined && op.bpfMode(insn.code) === op.BPF_MEM ? insn : null;
+}
+
+/** Record the spill or fill of slot `spi` of `frame` for the precision backtracker. */
+function pushStackAccess(env: Env, frame: Frame, spi: number): void {
+  if (plainMemInsn(env)) pushJmpHistory(env, env.cur, { stack: { frameno: frame.frameno, spi } });
+}
+
 /** check_stack_write_fixed_off(). */
 export function stackWriteFixed(env: Env, frame: Frame, off: number, size: number, value: Reg | null, imm: number | null, isCurFrame: boolean): void {
   growStack(frame, off);
@@ -73,20 +89,26 @@ export function stackWriteFixed(env: Env, frame: Frame, off: number, size: numbe
   if (value && aligned && value.type === 'scalar' && env.profile.privileged) {
     const fits = regWidth(value) <= 8 * size;
     frame.stack[spi] = saveRegisterState(slot, fits ? linkSpillSource(env, value) : { ...value, id: 0 }, size, env.profile.privileged);
+    pushStackAccess(env, frame, spi);
     return;
   }
   if (!value && aligned && imm !== null && env.profile.privileged) {
     frame.stack[spi] = saveRegisterState(slot, scalarReg(scalarKnown(BigInt.asUintN(64, BigInt(imm)))), size, env.profile.privileged);
+    pushStackAccess(env, frame, spi);
     return;
   }
   if (value && value.type !== 'scalar' && value.type !== 'not_init') {
     if (size !== BPF_REG_SIZE) reject(RULES.spillSize);
     if (!isCurFrame && value.type === 'stack') reject(RULES.spillFpToCaller);
     frame.stack[spi] = saveRegisterState(slot, value, size, env.profile.privileged);
+    pushStackAccess(env, frame, spi);
     return;
   }
   // a plain data write destroys any spilled register
   const zero = (value !== null && regIsNull(value)) || (value === null && imm === 0);
+  // writing a register's zero keeps the slot STACK_ZERO: the zero must be exact
+  const store = plainMemInsn(env);
+  if (zero && value !== null && store && insnClass(store.code) === BPF_STX) markChainPrecision(env, store.src);
   const type: SlotByte = zero ? 'zero' : 'misc';
   frame.stack[spi] = {
     bytes: slot.bytes.map((b, i) => {
@@ -132,6 +154,7 @@ export function stackReadFixed(env: Env, frame: Frame, off: number, size: number
       if (reg.type !== 'scalar') reject(RULES.fillSize);
       // bpf_stack_narrow_access_ok(): on little-endian a narrow fill must start at the slot base
       if (size <= spillSize && off % BPF_REG_SIZE === 0) {
+        pushStackAccess(env, frame, spi);
         return regWidth(reg) > size * 8 ? { ...reg, id: 0 } : reg;
       }
       let spillCnt = 0;
@@ -144,10 +167,14 @@ export function stackReadFixed(env: Env, frame: Frame, off: number, size: number
         else if (t === 'invalid' && env.profile.privileged) continue;
         else reject(RULES.stackReadUninit, off, i, size);
       }
-      if (spillCnt === size && isConstScalar(reg) && reg.s.varOff.value === 0n) return scalarReg(scalarKnown(0n));
+      if (spillCnt === size && isConstScalar(reg) && reg.s.varOff.value === 0n) {
+        pushStackAccess(env, frame, spi);
+        return scalarReg(scalarKnown(0n));
+      }
       if (zeroCnt === size) return scalarReg(scalarKnown(0n));
       return unknownScalar();
     }
+    pushStackAccess(env, frame, spi);
     return reg;
   }
   let zeros = 0;

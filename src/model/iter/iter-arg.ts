@@ -192,6 +192,7 @@ export function processIterArg(env: Env, argno: number, k: IterKfunc, insnIdx: n
   const spi = iterGetSpi(env, reg, nrSlots) as number;
   const frameno = reg.frameno ?? env.cur.curframe;
   const meta: IterArgMeta = { frameno, spi, refObjId: env.cur.frames[frameno].stack[spi].spilled.refObjId };
+  if (k.role === 'next') scratchSlot(env, spi); // the log shows the iterator's new state after the call
   if (k.role === 'destroy') unmarkSlotsIter(env, reg, nrSlots);
   return meta;
 }

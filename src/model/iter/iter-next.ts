@@ -12,9 +12,8 @@
 // ACTIVE is pruned by an earlier, still-open checkpoint that covers it (states_equal with
 // RANGE_WITHIN): the loop has converged.
 //
-// The model does not track precision (every scalar counts as precise when states are compared),
-// so widening treats every scalar as imprecise unless marked precise: exact when no precision
-// mark reached the loop, and only ever less precise than the kernel otherwise (see README).
+// Widening keeps every scalar that is precise in either state (precision/mark.ts marks the
+// checkpoints a check depended on), so a counter compared against a bound is walked value by value.
 import type { Env } from '../env.ts';
 import { ModelBug } from '../errors.ts';
 import type { Reg } from '../state/reg.ts';

@@ -32,6 +32,7 @@ import { REG2BTF, TRUSTED_MODIFIERS, btfKindStr, hasUnsafeModifiers, btfTypeName
 import { checkKfuncMem, checkKfuncMemSize } from './mem.ts';
 import { checkCtxArg, isCtxArgKfunc } from './special.ts';
 import { type IterArgMeta, type IterKfunc, processIterArg } from '../iter/iter-arg.ts';
+import { markChainPrecision } from '../precision/mark.ts';
 
 export interface KfuncArgMeta {
   /** Register holding the referenced argument of a KF_RELEASE kfunc (0: none). */
@@ -126,6 +127,7 @@ export function checkKfuncArgs(env: Env, name: string, flags: number, params: Fu
       if (paramHas(p, '__k')) {
         if (!tnumIsConst(reg.s.varOff)) reject(RULES.kfuncArgNotConst, regno);
         meta.constant = reg.s.varOff.value;
+        markChainPrecision(env, regno);
       } else if (p.name === 'rdonly_buf_size' || p.name === 'rdwr_buf_size') {
         throw new ModelLimit(`kfunc return-buffer sizes (${p.name}) are not modelled yet`);
       }

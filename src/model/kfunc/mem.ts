@@ -14,6 +14,7 @@ import { BPF_REG_SIZE, EMPTY_SLOT } from '../state/stack.ts';
 import type { Frame } from '../state/state.ts';
 import { checkStackBounds, growStack, stackRangeInitialized } from '../exec/stack-access.ts';
 import { tnumIsConst } from '../scalar/tnum.ts';
+import { markChainPrecision } from '../precision/mark.ts';
 
 /** check_helper_mem_access() for a stack pointer and a constant size, read then write. */
 function stackMem(env: Env, regno: number, reg: Reg, size: number): void {
@@ -61,6 +62,9 @@ export function checkKfuncMemSize(env: Env, regno: number, buf: Reg, sizeReg: Re
     if (regIsNull(buf)) throw new ModelLimit('NULL buffers with a size are not modelled yet');
     if (buf.type !== 'stack') throw new ModelLimit(`kfunc memory arguments of type ${buf.type} are not modelled yet`);
     stackMem(env, regno, buf, size);
+    // check_mem_size_reg() runs for a read and then for a write, each ending in a precision mark
+    markChainPrecision(env, regno + 1);
+    markChainPrecision(env, regno + 1);
   } catch (e) {
     if (!(e instanceof VerifierReject)) throw e;
     env.log.write(`${e.message}\n`);

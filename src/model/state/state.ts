@@ -4,6 +4,32 @@ import type { Reg } from './reg.ts';
 import { NOT_INIT, ptrReg } from './reg.ts';
 import type { StackSlot } from './stack.ts';
 
+/** Where a linked scalar lives (struct linked_reg): a register or a spilled slot of a frame. */
+export interface LinkedLoc {
+  readonly frameno: number;
+  readonly isReg: boolean;
+  /** Register number, or spi of a spilled stack slot. */
+  readonly index: number;
+}
+
+/**
+ * One entry of a state's instruction history (struct bpf_jmp_history_entry): instructions the
+ * precision backtracker cannot find by stepping back one slot — jump targets, with the slot that
+ * was executed before — and the facts it needs about an instruction: the stack slot a spill or
+ * fill touched, whether a compared register was a stack pointer, the registers a jump linked.
+ */
+export interface HistEntry {
+  idx: number;
+  prevIdx: number;
+  /** INSN_F_STACK_ACCESS: the fixed-offset stack slot (frame of the pointer, spi) spilled to or filled from. */
+  stack: { frameno: number; spi: number } | null;
+  /** INSN_F_DST_REG_STACK / INSN_F_SRC_REG_STACK of a conditional jump. */
+  dstStack: boolean;
+  srcStack: boolean;
+  /** Scalars linked by this conditional jump (sync_linked_regs), or null. */
+  linked: LinkedLoc[] | null;
+}
+
 export const MAX_BPF_REG = 11;
 export const BPF_REG_FP = 10;
 export const MAX_CALL_FRAMES = 8;
@@ -48,6 +74,11 @@ export interface VState {
   checkpoint: boolean;
   /** Checkpoints on the path from the entry to this state (dfs_depth; find_prev_entry). */
   dfsDepth: number;
+  /** First instruction of this state's segment (since its parent checkpoint) and the last one executed. */
+  firstInsnIdx: number;
+  lastInsnIdx: number;
+  /** Instruction history since the parent checkpoint (jmp_history). */
+  hist: HistEntry[];
   mayGotoDepth: number;
   callbackUnrollDepth: number;
   speculative: boolean;
@@ -65,7 +96,7 @@ export function copyFrame(f: Frame): Frame {
 
 /** A deep-enough copy: registers and slots are immutable and shared. */
 export function copyState(s: VState): VState {
-  return { ...s, frames: s.frames.map(copyFrame), refs: s.refs.map((r) => ({ ...r })), checkpoint: false };
+  return { ...s, frames: s.frames.map(copyFrame), refs: s.refs.map((r) => ({ ...r })), hist: s.hist.map((h) => ({ ...h })), checkpoint: false };
 }
 
 export const curFrame = (s: VState): Frame => s.frames[s.curframe];
