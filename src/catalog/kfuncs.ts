@@ -124,6 +124,8 @@ export const KFUNCS: Record<string, KfuncDef> = {
   bpf_rcu_read_lock: k('common'),
   bpf_rcu_read_unlock: k('common'),
   bpf_copy_from_user_str: k('common', 'KF_SLEEPABLE'),
+  bpf_local_irq_save: k('common'),
+  bpf_local_irq_restore: k('common'),
   bpf_preempt_disable: k('common'),
   bpf_preempt_enable: k('common'),
   // bpf_cast_to_kern_ctx(ctx): a trusted pointer to the kernel struct behind the context

@@ -131,6 +131,9 @@ function stacksafe(old: Frame, cur: Frame, ids: IdMap, exact: Exactness, privile
         if (oi?.type !== ci?.type || oi?.state !== ci?.state || !ids.check(o.spilled.refObjId, c.spilled.refObjId)) return false;
         break;
       }
+      case 'irq_flag':
+        if (!ids.check(o.spilled.refObjId, c.spilled.refObjId)) return false;
+        break;
       case 'misc':
       case 'zero':
         break;
@@ -147,6 +150,7 @@ export function statesEqual(old: VState, cur: VState, exact: Exactness, liveAt: 
   if (old.activeLocks !== cur.activeLocks || old.activeRcuLocks !== cur.activeRcuLocks || old.activePreemptLocks !== cur.activePreemptLocks) return false;
   if (old.refs.length !== cur.refs.length) return false;
   const ids = new IdMap();
+  if (!ids.check(old.activeIrqId, cur.activeIrqId)) return false;
   // refsafe(): reference ids map old -> cur, kinds match, lock references name the same lock
   for (let i = 0; i < old.refs.length; i++) {
     const o = old.refs[i];

@@ -126,7 +126,7 @@ export function verifyProgram(prog: Program, opts: VerifyOptions = {}): VerifyRe
   const frame0 = newFrame(0, -1, 0);
   frame0.regs[1] = ptrReg('ctx');
   const init: VState = {
-    frames: [frame0], curframe: 0, refs: [], activeLocks: 0, activeRcuLocks: 0, activePreemptLocks: 0, parent: null, branches: 1,
+    frames: [frame0], curframe: 0, refs: [], activeLocks: 0, activeRcuLocks: 0, activePreemptLocks: 0, activeIrqId: 0, parent: null, branches: 1,
     insnIdx: 0, checkpoint: false, dfsDepth: 0, firstInsnIdx: 0, lastInsnIdx: -1, hist: [], mayGotoDepth: 0, callbackUnrollDepth: 0, speculative: false,
   };
   const env: Env = {

@@ -37,6 +37,15 @@ export const KFUNC_RULES = {
   rcuSleepableInCs: rule('rcu.sleepable-in-cs', 'check_kfunc_call', 'A KF_SLEEPABLE kfunc may not be called inside an RCU read-side section.', (name: string) => `kernel func ${name} is sleepable within rcu_read_lock region`),
   rcuExitLocked: rule('rcu.exit.locked', 'check_resource_leak', 'The main program may not exit (or tail call) inside an RCU read-side section.', (where: string) => `${where} cannot be used inside bpf_rcu_read_lock-ed region`),
 
+  // --- IRQ-disabled regions: bpf_local_irq_save/restore (process_irq_flag, check_kfunc_call, check_helper_call, check_resource_leak) ---
+  irqNotOnStack: rule('kfunc.irq.not-on-stack', 'check_kfunc_args', 'bpf_local_irq_save() and bpf_local_irq_restore() take a pointer to a stack slot for the saved flags.', (argno: number) => `arg#${argno} doesn't point to an irq flag on stack`),
+  irqSaveInitialized: rule('kfunc.irq.save-initialized', 'process_irq_flag', 'bpf_local_irq_save() writes the flags into an 8-byte aligned stack slot that does not hold saved flags already.', (argno: number) => `expected uninitialized irq flag as arg#${argno}`),
+  irqRestoreUninit: rule('kfunc.irq.restore-uninitialized', 'process_irq_flag', 'bpf_local_irq_restore() takes flags that bpf_local_irq_save() wrote and nothing overwrote since.', (argno: number) => `expected an initialized irq flag as arg#${argno}`),
+  irqRestoreOrder: rule('kfunc.irq.restore-order', 'unmark_stack_slot_irq_flag', 'Nested IRQ-disabled regions are restored innermost first.', (id: number, insn: number) => `cannot restore irq state out of order, expected id=${id} acquired at insn_idx=${insn}`),
+  irqSleepableKfunc: rule('kfunc.irq.sleepable-kfunc', 'check_kfunc_call', 'A KF_SLEEPABLE kfunc may not be called while interrupts are disabled by bpf_local_irq_save().', (name: string) => `kernel func ${name} is sleepable within IRQ-disabled region`),
+  irqSleepableHelper: rule('kfunc.irq.sleepable-helper', 'check_helper_call', 'A helper that may sleep is not callable while interrupts are disabled by bpf_local_irq_save().', (name: string, id: number) => `sleepable helper ${name}#${id} in IRQ-disabled region`),
+  irqExit: rule('kfunc.irq.exit-disabled', 'check_resource_leak', 'The main program may not exit (or tail call) with interrupts disabled by bpf_local_irq_save().', (where: string) => `${where} cannot be used inside bpf_local_irq_save-ed region`),
+
   // --- non-preemptible regions (check_kfunc_call, check_resource_leak) ---
   preemptUnmatched: rule('kfunc.preempt.unmatched-enable', 'check_kfunc_call', 'bpf_preempt_enable() needs a matching bpf_preempt_disable() on the same path.', (name: string) => `unmatched attempt to enable preemption (kernel function ${name})`),
   preemptSleepable: rule('kfunc.preempt.sleepable-in-region', 'check_kfunc_call', 'A KF_SLEEPABLE kfunc may not be called while preemption is disabled.', (name: string) => `kernel func ${name} is sleepable within non-preemptible region`),

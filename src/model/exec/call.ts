@@ -46,6 +46,7 @@ export function checkHelperCall(env: Env, insn: Insn): void {
     if (!isSleepableProgram(env.prog)) reject(RULES.helperMightSleep);
     if (env.cur.activeRcuLocks) reject(RULES.helperSleepInRcu, name, id);
     if (env.cur.activePreemptLocks) reject(RULES.helperSleepNonPreempt, name, id);
+    if (env.cur.activeIrqId) reject(RULES.irqSleepableHelper, name, id);
     checkHelperForbidSleep(env, name, id);
   }
   let mapIdx: number | undefined;

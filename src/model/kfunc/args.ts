@@ -32,6 +32,7 @@ import { REG2BTF, TRUSTED_MODIFIERS, btfKindStr, hasUnsafeModifiers, btfTypeName
 import { checkKfuncMem, checkKfuncMemSize } from './mem.ts';
 import { checkCtxArg, isCtxArgKfunc } from './special.ts';
 import { type IterArgMeta, type IterKfunc, processIterArg } from '../iter/iter-arg.ts';
+import { isIrqRestoreKfunc, isIrqSaveKfunc, processIrqFlag } from '../rcu/irq.ts';
 import { markChainPrecision } from '../precision/mark.ts';
 
 export interface KfuncArgMeta {
@@ -142,6 +143,11 @@ export function checkKfuncArgs(env: Env, name: string, flags: number, params: Fu
       if (release) meta.releaseRegno = regno;
     }
     const pointee = p.type.to;
+    if (paramHas(p, '__irq_flag') && (isIrqSaveKfunc(name) || isIrqRestoreKfunc(name))) {
+      // KF_ARG_PTR_TO_IRQ_FLAG
+      processIrqFlag(env, i, isIrqSaveKfunc(name), insnIdx);
+      continue;
+    }
     if (iter && i === iter.argno) {
       checkArgRegOff(regno, reg, false);
       const it = processIterArg(env, i, iter, insnIdx);

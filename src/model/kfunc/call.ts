@@ -35,6 +35,7 @@ import { type IterKfunc, iterSlotReg } from '../iter/iter-arg.ts';
 import { processIterNextCall } from '../iter/iter-next.ts';
 import { checkKfuncForbidSleep, iterReleaseAcquiredRef, iterReleaseKfunc, setIterAcquiredRef } from '../iter/forbid-sleep.ts';
 import { preemptKfuncCall } from '../rcu/preempt.ts';
+import { irqKfuncCall } from '../rcu/irq.ts';
 import { acquireReference, releaseReference } from '../refs/refs.ts';
 
 /** The kfunc a call instruction names (from the program's relocations). */
@@ -63,6 +64,7 @@ export function checkKfuncCall(env: Env, insn: Insn, idx: number): void {
   const meta = checkKfuncArgs(env, name, flags, proto.params, idx, iter);
   rcuKfuncCall(env, name, sleepable);
   preemptKfuncCall(env, name, sleepable);
+  irqKfuncCall(env, name, sleepable);
   // rule kfunc.rcu-protected.outside-cs: checked after the arguments, so an iterator's slots
   // are already marked (untrusted) when the call is refused
   if (flags & KF.KF_RCU_PROTECTED && !inRcuCs(env)) reject(RULES.kfuncRcuProtected, name);

@@ -76,6 +76,7 @@ export function checkResourceLeak(env: Env, prefix: string, checkLock: boolean):
       reject(RULES.refLeakExit, prefix);
     }
   }
+  if (checkLock && st.activeIrqId) reject(RULES.irqExit, prefix);
   if (checkLock && st.activeRcuLocks) reject(RULES.rcuExitLocked, prefix);
   if (checkLock && st.activePreemptLocks) reject(RULES.preemptExit, prefix);
 }

@@ -65,6 +65,8 @@ export interface VState {
   activeLocks: number;
   activeRcuLocks: number;
   activePreemptLocks: number;
+  /** The innermost open IRQ-disabled region's reference id (active_irq_id), 0 when none. */
+  activeIrqId: number;
   /** Parent checkpoint in the exploration tree (for branch counting and loop detection). */
   parent: VState | null;
   /** Number of unfinished paths that started from this state (checkpoints only). */
