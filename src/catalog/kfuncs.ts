@@ -85,6 +85,7 @@ export const KFUNC_SETS = {
   common: { name: 'common_btf_ids', source: 'kernel/bpf/helpers.c', hooks: ['common'] },
   cpumask: { name: 'cpumask_kfunc_btf_ids', source: 'kernel/bpf/cpumask.c', hooks: ['tracing', 'struct_ops', 'syscall'] },
   rstat: { name: 'bpf_rstat_kfunc_ids', source: 'kernel/cgroup/rstat.c', hooks: ['tracing'] },
+  arena: { name: 'arena_kfuncs', source: 'kernel/bpf/arena.c', hooks: ['common'] },
   memcg: { name: 'bpf_memcontrol_kfuncs', source: 'mm/bpf_memcontrol.c (after 6.18)', hooks: ['struct_ops'] },
 } as const satisfies Record<string, KfuncSet>;
 export type KfuncSetName = keyof typeof KFUNC_SETS;
@@ -186,6 +187,9 @@ export const KFUNCS: Record<string, KfuncDef> = {
   bpf_iter_task_new: k('common', 'KF_ITER_NEW', 'KF_TRUSTED_ARGS', 'KF_RCU_PROTECTED'),
   bpf_iter_task_next: k('common', 'KF_ITER_NEXT', 'KF_RET_NULL'),
   bpf_iter_task_destroy: k('common', 'KF_ITER_DESTROY'),
+  // arena pages (the examples pass any map: __map arguments are only checked to be a map pointer)
+  bpf_arena_alloc_pages: k('arena', 'KF_TRUSTED_ARGS', 'KF_SLEEPABLE'),
+  bpf_arena_free_pages: k('arena', 'KF_TRUSTED_ARGS', 'KF_SLEEPABLE'),
   css_rstat_updated: k('rstat'),
   css_rstat_flush: k('rstat', 'KF_SLEEPABLE'),
   // mm/bpf_memcontrol.c: the memcg pair landed after Linux 6.18 (struct_ops only)

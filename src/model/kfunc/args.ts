@@ -13,6 +13,7 @@
 //   every kfunc; only RCU pointers get through where KF_RCU allows them.
 // rule kfunc.arg.mem-pointee: other pointers only go where the parameter points to scalars.
 // rule kfunc.arg.mem-size: see mem.ts.
+// rule kfunc.arg.not-map: a `__map` parameter takes a map pointer.
 // rule ref.release.nonzero-offset: the referenced argument of a release kfunc has offset 0.
 // rule ref.release.not-refcounted: a release kfunc needs a referenced argument.
 //
@@ -49,7 +50,7 @@ type PtrArgKind = 'null' | 'btf_id' | 'mem' | 'mem_size';
 
 /** Parameter types the model leaves to other issues (dynptrs, iterators, graph nodes, ...). */
 const SPECIAL_STRUCTS = /^(bpf_dynptr|bpf_iter_.*|bpf_list_head|bpf_list_node|bpf_rb_root|bpf_rb_node|bpf_wq|bpf_timer|bpf_task_work|bpf_res_spin_lock|__sk_buff|xdp_md|bpf_sock_ops|bpf_sock_addr)$/;
-const SPECIAL_SUFFIXES = ['__str', '__map', '__alloc', '__refcounted_kptr', '__irq_flag', '__iter', '__uninit', '__opt'];
+const SPECIAL_SUFFIXES = ['__str', '__alloc', '__refcounted_kptr', '__irq_flag', '__iter', '__uninit', '__opt'];
 /** Suffixes handled here when the parameter is the call's iterator (IterKfunc.argno). */
 const ITER_SUFFIX = '__iter';
 
@@ -143,6 +144,11 @@ export function checkKfuncArgs(env: Env, name: string, flags: number, params: Fu
       if (release) meta.releaseRegno = regno;
     }
     const pointee = p.type.to;
+    if (paramHas(p, '__map')) {
+      // KF_ARG_PTR_TO_MAP: a map pointer (CONST_PTR_TO_MAP, always trusted), nothing else
+      if (reg.type !== 'map_ptr' || reg.flags) reject(RULES.kfuncArgNotMap, regno);
+      continue;
+    }
     if (paramHas(p, '__irq_flag') && (isIrqSaveKfunc(name) || isIrqRestoreKfunc(name))) {
       // KF_ARG_PTR_TO_IRQ_FLAG
       processIrqFlag(env, i, isIrqSaveKfunc(name), insnIdx);
