@@ -91,6 +91,7 @@ const CORE_RULES = {
   helperSleepInRcu: rule('rcu.sleepable-helper-in-cs', 'check_helper_call', 'A helper that may sleep is not callable inside a bpf_rcu_read_lock section.', (name: string, id: number) => `sleepable helper ${name}#${id} in rcu_read_lock region`),
   helperSleepNonPreempt: rule('kfunc.preempt.sleepable-helper', 'check_helper_call', 'A helper that may sleep is not callable while preemption is disabled.', (name: string, id: number) => `sleepable helper ${name}#${id} in non-preemptible region`),
   tailCallMap: ruleNoNewline('core.helper.tail-call-map', 'record_func_key', 'bpf_tail_call() jumps through a program array map and no other kind of map.', () => 'expected prog array map for tail call'),
+  mayGotoEncoding: rule('core.jmp.may-goto-encoding', 'check_cond_jmp_op', 'A may_goto instruction has source BPF_MAY_GOTO (0), no destination register and imm 0.', (imm: number) => `invalid may_goto imm ${imm}`),
   exitRange: rule('core.exit.range', 'check_return_code', "The return value must lie in the program type's allowed range.", (text: string) => text),
 } as const;
 

@@ -57,6 +57,8 @@ export interface Env {
   idGen: number;
   scratch: Scratch;
   subprogStackDepth: number[];
+  /** First instruction of each subprogram (cfg.ts). */
+  subprogStarts: number[];
   /** Instructions that call a KF_ITER_NEXT kfunc (forced checkpoints, loop convergence). */
   iterNextInsns: Set<number>;
   /** Jump points of the CFG (jump targets, the instruction after each call): history entries. */

@@ -28,6 +28,7 @@ import { KF, kfuncAllowed, kfuncDef, kfuncFlags, kfuncProto } from '../catalog/k
 import { checkKfuncCall } from './kfunc/call.ts';
 import { checkResourceLeak } from './refs/refs.ts';
 import { iterActiveDepthsDiffer, iterAtR1Active } from './iter/iter-next.ts';
+import { checkMayGoto, isMayGotoInsn } from './exec/may-goto.ts';
 import { pushJmpHistory } from './precision/history.ts';
 import { markAllScalarsImprecise, propagatePrecision } from './precision/mark.ts';
 import { addSccBackedge, incompleteReadMarks, maybeEnterScc } from './precision/scc.ts';
@@ -133,7 +134,7 @@ export function verifyProgram(prog: Program, opts: VerifyOptions = {}): VerifyRe
     prog, section, profile, nrCpuIds: opts.nrCpuIds ?? DEFAULT_NR_CPU_IDS, log, cur: init, insnIdx: 0, prevInsnIdx: -1, stack: [], explored: new Map(), prunePoints: new Uint8Array(0),
     auxPtrType: new Array<Env['auxPtrType'][number]>(prog.insns.length).fill(null), liveRegsBefore: new Uint16Array(0), insnProcessed: 0, prevInsnProcessed: 0, jmpsProcessed: 0, prevJmpsProcessed: 0, totalStates: 0,
     peakStates: 0, maxStatesPerInsn: 0, idGen: 0, scratch: { regs: new Set(), slots: new Set() }, subprogStackDepth: [],
-    iterNextInsns: new Set(), jmpPoints: new Uint8Array(0), curHistEnt: null, scc: new Int32Array(0), sccVisits: new Map(), numBackedges: 0,
+    iterNextInsns: new Set(), jmpPoints: new Uint8Array(0), curHistEnt: null, scc: new Int32Array(0), sccVisits: new Map(), numBackedges: 0, subprogStarts: [0],
     insnText: (i) => printInsn(prog.insns[i], printContext(prog), prog.insns[i + 1]),
   };
   const tracer = opts.trace ? new TraceRecorder(prog, printContext(prog), opts.traceLimit ?? DEFAULT_TRACE_LIMIT) : null;
@@ -147,6 +148,7 @@ export function verifyProgram(prog: Program, opts: VerifyOptions = {}): VerifyRe
     env.scc = cfg.scc;
     env.liveRegsBefore = cfg.liveBefore;
     env.subprogStackDepth = cfg.subprogStarts.map(() => 0);
+    env.subprogStarts = cfg.subprogStarts;
     if (log.l2) printLiveRegs(env, cfg.scc);
     doCheck(env, cfg.subprogStarts, opts.insnLimit ?? BPF_COMPLEXITY_LIMIT_INSNS, tracer);
     checkMaxStackDepth(env, cfg.subprogStarts);
@@ -160,7 +162,12 @@ export function verifyProgram(prog: Program, opts: VerifyOptions = {}): VerifyRe
   const timeUs = Math.round((performance.now() - t0) * 1000);
   if (log.level & BPF_LOG_STATS) {
     log.write(`verification time ${timeUs} usec\n`);
-    log.write(`stack depth ${env.subprogStackDepth.join('+')}\n`);
+    // once verified, do_misc_fixups() gives each subprogram with a may_goto 16 bytes for its
+    // counter and deadline (the timed may_goto), before the stats are printed
+    const starts = [...env.subprogStarts, prog.insns.length];
+    const fixed = verdict === 'accept';
+    const depths = env.subprogStackDepth.map((d, k) => (fixed && prog.insns.slice(starts[k], starts[k + 1]).some((x) => x.code === 0xe5) ? d + 16 : d));
+    log.write(`stack depth ${depths.join('+')}\n`);
   }
   log.write(`processed ${env.insnProcessed} insns (limit ${BPF_COMPLEXITY_LIMIT_INSNS}) max_states_per_insn ${env.maxStatesPerInsn} total_states ${env.totalStates} peak_states ${env.peakStates} mark_read 0\n`);
   const text = log.text();
@@ -236,15 +243,20 @@ function isStateVisited(env: Env, insnIdx: number): number {
   let statesCnt = 0;
   const live = env.liveRegsBefore[insnIdx];
   const iterNext = env.iterNextInsns.has(insnIdx);
+  const mayGoto = isMayGotoInsn(env, insnIdx);
   let loop = false;
   for (let k = 0; k < list.length; k++) {
     const sl = list[k];
     statesCnt++;
     let hit = false;
     if (sl.state.branches > 0) {
-      // An open-coded iterator loop converges when an open checkpoint at the _next call covers
-      // the current state (range-wise) while the iterator is still active (iter/iter-next.ts).
-      if (iterNext) {
+      // A may_goto loop converges when an open checkpoint of another depth covers the current state.
+      if (mayGoto && sl.state.mayGotoDepth !== cur.mayGotoDepth && statesEqual(sl.state, cur, 'range_within', live)) {
+        loop = true;
+        hit = true;
+      } else if (iterNext) {
+        // An open-coded iterator loop converges when an open checkpoint at the _next call covers
+        // the current state (range-wise) while the iterator is still active (iter/iter-next.ts).
         if (statesEqual(sl.state, cur, 'range_within', live) && iterAtR1Active(cur)) {
           loop = true;
           hit = true;
@@ -433,7 +445,11 @@ function step(env: Env, insn: (typeof env.prog.insns)[number], idx: number, subp
         checkReturnCode(env);
         return 'exit';
       }
-      if (o === op.BPF_JCOND) throw new ModelLimit('may_goto is not modelled yet');
+      if (o === op.BPF_JCOND) {
+        // unlike a conditional jump, may_goto prints no state after itself
+        env.insnIdx = checkMayGoto(env, insn);
+        return 'next';
+      }
       env.insnIdx = checkCondJmp(env, insn);
       return 'jmp';
     }

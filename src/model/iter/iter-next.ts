@@ -34,7 +34,7 @@ export function sameCallsites(a: VState, b: VState): boolean {
 }
 
 /** find_prev_entry(): the latest checkpoint at `insnIdx` that is still open on the path to `cur`. */
-function findPrevEntry(env: Env, cur: VState, insnIdx: number): VState | null {
+export function findPrevEntry(env: Env, cur: VState, insnIdx: number): VState | null {
   for (const sl of env.explored.get(insnIdx) ?? []) {
     const st = sl.state;
     if (st.insnIdx === insnIdx && st.branches > 0 && sameCallsites(st, cur) && st.dfsDepth < cur.dfsDepth) return st;
@@ -55,7 +55,7 @@ function scalarsExact(a: Reg, b: Reg, ids: Map<number, number>, used: Set<number
 }
 
 /** widen_imprecise_scalars(): registers and spilled scalars of every frame. */
-function widenImpreciseScalars(old: VState, cur: VState): void {
+export function widenImpreciseScalars(old: VState, cur: VState): void {
   const ids = new Map<number, number>();
   const used = new Set<number>();
   const widen = (o: Reg, c: Reg): Reg => {
