@@ -37,7 +37,8 @@ export interface TraceHook {
 type Snapshot = Pick<TraceStep, 'frame' | 'frames' | 'refs' | 'locks' | 'extra'>;
 
 /** VState fields that are exploration bookkeeping or shown elsewhere in a step. */
-const STATE_FIELDS_SHOWN = new Set(['frames', 'curframe', 'refs', 'parent', 'branches', 'insnIdx', 'checkpoint', 'dfsDepth']);
+// shown elsewhere, or exploration bookkeeping (the precision history and segment bounds)
+const STATE_FIELDS_SHOWN = new Set(['frames', 'curframe', 'refs', 'parent', 'branches', 'insnIdx', 'checkpoint', 'dfsDepth', 'firstInsnIdx', 'lastInsnIdx', 'hist']);
 const SLOT_FIELDS_SHOWN = new Set(['bytes', 'spilled']);
 const REF_FIELDS_SHOWN = new Set(['id', 'insnIdx', 'kind']);
 

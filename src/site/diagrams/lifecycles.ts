@@ -6,21 +6,27 @@ import type { Transition } from './mermaid-text.ts';
 
 interface Row {
   from: string;
+  event: string;
   to?: string;
   alsoTo?: string;
   rule?: string;
   label: string;
 }
 
+/**
+ * Each refusal leads to a node named after its rule; edges are labelled with the event only, so the
+ * picture stays readable (the table under it has the full label and rule of every transition).
+ */
 function toTransitions(rows: readonly Row[], start: { to: string; label: string }): Transition[] {
-  const out: Transition[] = [{ from: '[*]', to: start.to, label: start.label }];
+  const out: Transition[] = [{ from: '[*]', to: start.to, label: start.label, short: 'start' }];
   for (const r of rows) {
+    const rule = r.rule ? { rule: r.rule } : {};
     if (r.to === undefined) {
-      out.push({ from: r.from, to: 'refused', label: r.label, ...(r.rule ? { rule: r.rule } : {}) });
+      out.push({ from: r.from, to: `refused: ${r.rule ?? '?'}`, label: r.label, short: r.event, ...rule });
       continue;
     }
-    out.push({ from: r.from, to: r.to, label: r.label, ...(r.rule ? { rule: r.rule } : {}) });
-    if (r.alsoTo !== undefined) out.push({ from: r.from, to: r.alsoTo, label: r.label });
+    out.push({ from: r.from, to: r.to, label: r.label, short: r.event, ...rule });
+    if (r.alsoTo !== undefined) out.push({ from: r.from, to: r.alsoTo, label: r.label, short: r.event });
   }
   return out;
 }

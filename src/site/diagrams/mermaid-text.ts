@@ -21,6 +21,8 @@ export interface Transition {
   label: string;
   /** Rule id the transition is checked by, shown after the label. */
   rule?: string;
+  /** A short edge text for the diagram (the table keeps `label` and `rule`). */
+  short?: string;
 }
 
 /** A `stateDiagram-v2` of the transitions, states in order of first appearance. */
@@ -40,7 +42,7 @@ export function stateDiagramText(transitions: readonly Transition[], direction: 
   for (const t of transitions) {
     const from = idOf(t.from);
     const to = idOf(t.to);
-    const text = t.rule ? `${t.label} [${t.rule}]` : t.label;
+    const text = t.short ?? (t.rule ? `${t.label} [${t.rule}]` : t.label);
     out.push(`  ${from} --> ${to}${text.trim() ? ` : ${mermaidText(text)}` : ''}`);
   }
   return out.join('\n') + '\n';

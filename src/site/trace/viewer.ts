@@ -13,6 +13,7 @@ const LOCK_NAMES: Record<string, string> = {
   activeLocks: 'bpf_spin_lock held',
   activeRcuLocks: 'RCU read-side sections open',
   activePreemptLocks: 'preemption-disabled sections open',
+  activeIrqId: 'IRQ-disabled region open (reference id of the innermost)',
 };
 
 type Child = Node | string | null | undefined | false;
