@@ -150,3 +150,12 @@ read_slot:
 	call bpf_local_irq_restore
 	r0 = 0
 	exit
+
+SEC("syscall") __id("kfunc.irq.at-frame-top") __rule("core.stack.out-of-bounds")
+__description("the flags slot at fp+0 lies above the frame: bpf_local_irq_save's write is out of bounds")
+__failure __msg("invalid write to stack R1 off=0 size=8")
+at_frame_top:
+	r1 = r10
+	call bpf_local_irq_save
+	r0 = 0
+	exit

@@ -223,3 +223,14 @@ helper_reads_slot:
 	call bpf_iter_num_destroy
 	r0 = 0
 	exit
+
+SEC("socket") __id("kfunc.iter.at-frame-top") __rule("core.stack.out-of-bounds")
+__description("an iterator at fp+0 lies above the frame: _new's write is out of bounds")
+__failure __msg("invalid write to stack R1 off=0 size=8")
+at_frame_top:
+	r1 = r10
+	r2 = 0
+	r3 = 1
+	call bpf_iter_num_new
+	r0 = 0
+	exit

@@ -14,7 +14,7 @@ import { failingSourceLine } from '../elf/source-line.ts';
 import { buildSiteData } from '../spec/site-data.ts';
 import { isModelProblem, runFuzz } from '../fuzz/fuzz.ts';
 import { formatFuzzReport } from '../fuzz/report.ts';
-import { DEFAULT_FEATURES, FEATURES, isFeature } from '../fuzz/grammar.ts';
+import { FEATURES, isFeature } from '../fuzz/grammar.ts';
 
 const USAGE = `usage:
   bpfspec verify FILE [--json] [--log-level 1|2] [--kernel]
@@ -158,7 +158,7 @@ function fuzz(args: string[]): number {
     },
   });
   if (positionals.length) fail(`bpfspec fuzz: unexpected argument '${positionals[0]}'\n${USAGE}`);
-  const features = values.features !== undefined ? values.features.split(',').map((f) => f.trim()).filter(Boolean) : [...DEFAULT_FEATURES];
+  const features = values.features !== undefined ? values.features.split(',').map((f) => f.trim()).filter(Boolean) : [...FEATURES];
   for (const f of features) if (!isFeature(f)) fail(`bpfspec fuzz: unknown feature '${f}' (known: ${FEATURES.join(', ')})`);
   const seed = intOpt('seed', values.seed, Math.floor(Math.random() * 0x7fffffff), 0);
   let withKernel = values.kernel === true;

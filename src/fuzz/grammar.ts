@@ -13,8 +13,6 @@ import { iterBeforeExit, iterStatement, ITER_FEATURES } from './iter-grammar.ts'
 /** The core features: socket and tc programs without kfuncs. */
 export const CORE_FEATURES = ['alu', 'stack', 'maps', 'atomics', 'branches', 'loops', 'calls', 'ctx', 'invalid'] as const;
 export const FEATURES = [...CORE_FEATURES, ...KFUNC_FEATURES, ...ITER_FEATURES] as const;
-/** What `bpfspec fuzz` runs without --features: every feature. */
-export const DEFAULT_FEATURES = FEATURES;
 export type Feature = (typeof FEATURES)[number];
 
 export const isFeature = (s: string): s is Feature => (FEATURES as readonly string[]).includes(s);

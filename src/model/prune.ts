@@ -11,7 +11,8 @@ import { addConstFlag, baseId, isAddConst } from './exec/linked-scalars.ts';
 
 export type Exactness = 'not_exact' | 'exact' | 'range_within';
 
-class IdMap {
+/** The old → current id mapping of one state comparison (struct bpf_idmap, check_ids). */
+export class IdMap {
   private m = new Map<number, number>();
   private used = new Set<number>();
   check(oldId: number, curId: number): boolean {
@@ -49,7 +50,8 @@ const sameScalar = (a: Reg, b: Reg): boolean =>
   a.s.s32min === b.s.s32min && a.s.s32max === b.s.s32max && a.s.u32min === b.s.u32min && a.s.u32max === b.s.u32max &&
   a.s.varOff.value === b.s.varOff.value && a.s.varOff.mask === b.s.varOff.mask;
 
-function regsExact(a: Reg, b: Reg, ids: IdMap): boolean {
+/** regs_exact(): the same register, ids mapped through `ids`. */
+export function regsExact(a: Reg, b: Reg, ids: IdMap): boolean {
   return a.type === b.type && a.flags === b.flags && a.off === b.off && sameScalar(a, b) && a.map === b.map && a.btf === b.btf &&
     a.frameno === b.frameno && a.memSize === b.memSize && a.range === b.range && ids.check(a.id, b.id) && ids.check(a.refObjId, b.refObjId);
 }

@@ -130,12 +130,13 @@ export function verifyProgram(prog: Program, opts: VerifyOptions = {}): VerifyRe
     frames: [frame0], curframe: 0, refs: [], activeLocks: 0, activeRcuLocks: 0, activePreemptLocks: 0, activeIrqId: 0, parent: null, branches: 1,
     insnIdx: 0, checkpoint: false, dfsDepth: 0, firstInsnIdx: 0, lastInsnIdx: -1, hist: [], mayGotoDepth: 0, callbackUnrollDepth: 0, speculative: false,
   };
+  const insnCtx = printContext(prog);
   const env: Env = {
     prog, section, profile, nrCpuIds: opts.nrCpuIds ?? DEFAULT_NR_CPU_IDS, log, cur: init, insnIdx: 0, prevInsnIdx: -1, stack: [], explored: new Map(), prunePoints: new Uint8Array(0),
     auxPtrType: new Array<Env['auxPtrType'][number]>(prog.insns.length).fill(null), liveRegsBefore: new Uint16Array(0), insnProcessed: 0, prevInsnProcessed: 0, jmpsProcessed: 0, prevJmpsProcessed: 0, totalStates: 0,
     peakStates: 0, maxStatesPerInsn: 0, idGen: 0, scratch: { regs: new Set(), slots: new Set() }, subprogStackDepth: [],
     iterNextInsns: new Set(), jmpPoints: new Uint8Array(0), curHistEnt: null, scc: new Int32Array(0), sccVisits: new Map(), numBackedges: 0, subprogStarts: [0],
-    insnText: (i) => printInsn(prog.insns[i], printContext(prog), prog.insns[i + 1]),
+    insnText: (i) => printInsn(prog.insns[i], insnCtx, prog.insns[i + 1]),
   };
   const tracer = opts.trace ? new TraceRecorder(prog, printContext(prog), opts.traceLimit ?? DEFAULT_TRACE_LIMIT) : null;
   let verdict: 'accept' | 'reject' = 'accept';
@@ -166,7 +167,8 @@ export function verifyProgram(prog: Program, opts: VerifyOptions = {}): VerifyRe
     // counter and deadline (the timed may_goto), before the stats are printed
     const starts = [...env.subprogStarts, prog.insns.length];
     const fixed = verdict === 'accept';
-    const depths = env.subprogStackDepth.map((d, k) => (fixed && prog.insns.slice(starts[k], starts[k + 1]).some((x) => x.code === 0xe5) ? d + 16 : d));
+    const hasMayGoto = (k: number): boolean => prog.insns.slice(starts[k], starts[k + 1]).some((_, i) => isMayGotoInsn(env, starts[k] + i));
+    const depths = env.subprogStackDepth.map((d, k) => (fixed && hasMayGoto(k) ? d + 16 : d));
     log.write(`stack depth ${depths.join('+')}\n`);
   }
   log.write(`processed ${env.insnProcessed} insns (limit ${BPF_COMPLEXITY_LIMIT_INSNS}) max_states_per_insn ${env.maxStatesPerInsn} total_states ${env.totalStates} peak_states ${env.peakStates} mark_read 0\n`);

@@ -134,6 +134,26 @@ export function toExample(pp: ParsedProgram, file: string, source: string, idFro
   };
 }
 
+/**
+ * The profile an example runs under: its single __profile (it documents that kernel's behaviour);
+ * undefined for the default, which covers both and runs as this machine's kernel (v6.18).
+ */
+export function exampleProfile(ex: Pick<Example, 'profiles'>): ProfileName | undefined {
+  return ex.profiles.length === 1 ? ex.profiles[0] : undefined;
+}
+
+/** Does an outcome meet the example's expectation? Returns the reasons it does not. */
+export function compare(ex: Pick<Example, 'expected'>, out: { verdict: string; log: string }): string[] {
+  const problems: string[] = [];
+  if (ex.expected.verdict !== null && out.verdict !== ex.expected.verdict) problems.push(`expected ${ex.expected.verdict}, got ${out.verdict}`);
+  const m = matchMsgs(out.log, ex.expected.msgs);
+  if (!m.ok) problems.push(`log does not contain (in order) "${m.missing}"`);
+  for (const nm of ex.expected.notMsgs) {
+    if (msgRegex(nm).test(out.log)) problems.push(`log contains "${nm}" (__not_msg)`);
+  }
+  return problems;
+}
+
 /** Ordered `__msg` matching as the kernel's test_loader does it: each pattern after the previous match. */
 export function matchMsgs(log: string, msgs: string[]): { ok: boolean; missing: string | null } {
   let pos = 0;

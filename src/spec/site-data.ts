@@ -1,6 +1,7 @@
 // The precomputed results the site renders (.bpfspec/site-data.json): the site never runs
 // the model itself at build time, it reads what `bpfspec check` computed.
 import type { Checked } from './runner.ts';
+import { exampleProfile } from './example.ts';
 import { DEFAULT_PROFILE } from '../model/profile.ts';
 import { allRules } from '../messages/catalog.ts';
 import { readFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import type { ModelTrace } from '../model/trace/types.ts';
 function exampleTrace(r: Checked, fileText: (file: string) => string): ModelTrace | null {
   const e = r.example;
   if (r.actual.verdict === 'unsupported') return null;
-  const profile = e.profiles.length === 1 ? e.profiles[0] : undefined;
+  const profile = exampleProfile(e);
   const known = { ...r.actual, verdict: r.actual.verdict, logLevel: e.expected.logLevel };
   const t = traceProgram(e.program, { ...hostModelOptions(), ...(profile ? { profile } : {}) }, known);
   const first = sourceStartLine(fileText(e.file), e.source, e.line);

@@ -68,6 +68,13 @@ describe('bpfspec check', () => {
     const b = cli(['check', tmp('j.s', 'SEC("nonsense") __success\np:\n\tr0 = 0\n\texit\n')]);
     expect(b.status).toBe(2);
     expect(b.stderr).toMatch(/j\.s:1:1: error: SEC\("nonsense"\)/);
+    // capabilities the model does not know the effect of, and unknown profiles
+    const c = cli(['check', tmp('c.s', 'SEC("syscall")\n__caps_drop("CAP_BPF") __success\np:\n\tr0 = 0\n\texit\n')]);
+    expect(c.status).toBe(2);
+    expect(c.stderr).toMatch(/c\.s:2:1: error: __caps_drop: the model knows the effect of dropping CAP_SYS_BOOT only, not CAP_BPF/);
+    const d = cli(['check', tmp('d.s', 'SEC("syscall")\n__profile("v7") __success\np:\n\tr0 = 0\n\texit\n')]);
+    expect(d.status).toBe(2);
+    expect(d.stderr).toMatch(/d\.s:2:1: error: unknown profile "v7" \(known: v6\.18, bpf-next, forbid-sleep-v3\)/);
   });
   it('emits json and junit', () => {
     const f = tmp('h.s', GOOD);

@@ -12,6 +12,7 @@ import { PTR_MAYBE_NULL, PTR_TRUSTED, PTR_UNTRUSTED, isPointer, scalarReg, withR
 import type { VState } from '../state/state.ts';
 import { checkRegRead } from './regs.ts';
 import { pushBranch } from '../explore-stack.ts';
+import { mapAllRegs } from '../refs/refs.ts';
 import { LinkedRegs, collectLinkedRegs, syncLinkedRegs } from './linked-scalars.ts';
 import { isBranchTaken, kernelBranchOutcome, flipOpcode, type JmpOp } from '../scalar/branch.ts';
 import { scalarKnown } from '../scalar/scalar.ts';
@@ -63,17 +64,9 @@ function branchTaken(a: Reg, b: Reg, jop: JmpOp, is32: boolean, sameReg: boolean
   return isBranchTaken(jop, a.s, b.s, is32, { sameReg });
 }
 
-/** Apply `f` to every register and spilled register of every frame of a state. */
-function forEachReg(st: VState, f: (r: Reg) => Reg): void {
-  for (const fr of st.frames) {
-    fr.regs = fr.regs.map(f);
-    fr.stack = fr.stack.map((slot) => (slot.bytes[7] === 'spill' ? { ...slot, spilled: f(slot.spilled) } : slot));
-  }
-}
-
 /** mark_ptr_or_null_regs(): every copy of a maybe-NULL pointer learns the outcome of the check. */
 function markPtrOrNull(st: VState, id: number, isNull: boolean): void {
-  forEachReg(st, (r) => {
+  mapAllRegs(st, (r) => {
     if (!(r.flags & PTR_MAYBE_NULL) || r.id !== id) return r;
     if (isNull) return scalarReg(scalarKnown(0n));
     // The kernel keeps the id of a map value that holds a bpf_spin_lock (the lock issue needs it).

@@ -8,6 +8,8 @@
 //
 // rule core.jmp.may-goto-encoding: dst, imm and the source field are fixed.
 import type { Insn } from '../../isa/insn.ts';
+import { BPF_JMP } from '../../isa/insn.ts';
+import * as op from '../../isa/opcodes.ts';
 import type { Env } from '../env.ts';
 import { reject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
@@ -32,5 +34,5 @@ export function checkMayGoto(env: Env, insn: Insn): number {
 /** is_may_goto_insn_at(). */
 export function isMayGotoInsn(env: Env, idx: number): boolean {
   const insn = env.prog.insns[idx];
-  return insn !== undefined && insn.code === 0xe5; // BPF_JMP | BPF_JCOND | BPF_K
+  return insn !== undefined && insn.code === (BPF_JMP | op.BPF_JCOND);
 }

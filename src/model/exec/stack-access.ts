@@ -23,6 +23,29 @@ const tnumText = (r: Reg): string => `(0x${r.s.varOff.value.toString(16)}; 0x${r
 
 export type StackAccess = 'read' | 'write' | 'helper';
 
+/** The frame a stack pointer points into. */
+export const frameOfPtr = (env: Env, reg: Reg): Frame => env.cur.frames[reg.frameno ?? env.cur.curframe];
+
+/**
+ * stack_slot_obj_get_spi(): the first slot of an `nrSlots`-slot object (an iterator, IRQ flags)
+ * that `reg` points to; 'range' when the slots lie beyond the allocated stack (the caller's write
+ * grows it), 'bad' after printing why for a variable, misaligned or too-high offset.
+ */
+export function stackSlotObjSpi(env: Env, reg: Reg, kind: string, nrSlots: number): number | 'range' | 'bad' {
+  if (!tnumIsConst(reg.s.varOff)) {
+    env.log.write(`${kind} has to be at a constant offset\n`);
+    return 'bad';
+  }
+  const off = reg.off + Number(BigInt.asIntN(64, reg.s.varOff.value));
+  // __get_spi() divides like C: an offset of 0 gives slot 0, which then lies outside the stack
+  const spi = Math.trunc((-off - 1) / BPF_REG_SIZE);
+  if (off % BPF_REG_SIZE !== 0 || spi + 1 < nrSlots) {
+    env.log.write(`cannot pass in ${kind} at an offset=${off}\n`);
+    return 'bad';
+  }
+  return spi - nrSlots + 1 >= 0 && spi < frameOfPtr(env, reg).stack.length ? spi : 'range';
+}
+
 /** check_stack_access_within_bounds(). `off` already includes reg->off. */
 export function checkStackBounds(env: Env, regno: number, reg: Reg, off: number, size: number, kind: StackAccess, frame: Frame): void {
   // 6.18 words helper (indirect) reads like direct ones

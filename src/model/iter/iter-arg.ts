@@ -23,10 +23,9 @@ import { reject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
 import type { Reg } from '../state/reg.ts';
 import { MEM_RCU, NOT_INIT, PTR_UNTRUSTED, ptrReg } from '../state/reg.ts';
-import type { Frame } from '../state/state.ts';
 import { BPF_REG_SIZE, type SlotByte } from '../state/stack.ts';
-import { tnumIsConst } from '../scalar/tnum.ts';
 import { checkMemAccess } from '../exec/mem.ts';
+import { frameOfPtr, stackSlotObjSpi } from '../exec/stack-access.ts';
 import { acquireReference, releaseReference } from '../refs/refs.ts';
 import { inRcuCs } from '../rcu/rcu.ts';
 import { isSleepableProgram } from '../../ir/sections.ts';
@@ -50,28 +49,9 @@ export const iterTypeStr = (type: string): string => type.replace(/^bpf_iter_/, 
 const ITER_BYTES: readonly SlotByte[] = Object.freeze(Array<SlotByte>(BPF_REG_SIZE).fill('iter'));
 const INVALID_BYTES: readonly SlotByte[] = Object.freeze(Array<SlotByte>(BPF_REG_SIZE).fill('invalid'));
 
-const frameOf = (env: Env, reg: Reg): Frame => env.cur.frames[reg.frameno ?? env.cur.curframe];
-
-/**
- * stack_slot_obj_get_spi(reg, "iter", nr_slots): the slot index of the iterator's first slot,
- * 'range' when the slots lie beyond the allocated stack, 'bad' (after printing why) for a
- * variable or misaligned offset.
- */
-function iterGetSpi(env: Env, reg: Reg, nrSlots: number): number | 'range' | 'bad' {
-  if (!tnumIsConst(reg.s.varOff)) {
-    env.log.write('iter has to be at a constant offset\n');
-    return 'bad';
-  }
-  const off = reg.off + Number(BigInt.asIntN(64, reg.s.varOff.value));
-  const spi = Math.floor((-off - 1) / BPF_REG_SIZE);
-  if (off % BPF_REG_SIZE !== 0 || spi + 1 < nrSlots) {
-    env.log.write(`cannot pass in iter at an offset=${off}\n`);
-    return 'bad';
-  }
-  const allocated = frameOf(env, reg).stack.length;
-  if (!(spi - nrSlots + 1 >= 0 && spi < allocated)) return 'range';
-  return spi;
-}
+/** iter_get_spi(). */
+const iterGetSpi = (env: Env, reg: Reg, nrSlots: number): number | 'range' | 'bad' => stackSlotObjSpi(env, reg, 'iter', nrSlots);
+const frameOf = frameOfPtr;
 
 /** is_iter_reg_valid_uninit(): none of the slots holds an iterator byte (unallocated slots are fine). */
 function validUninit(env: Env, reg: Reg, nrSlots: number): boolean {

@@ -20,7 +20,7 @@ import type { Reg } from '../state/reg.ts';
 import { PTR_MAYBE_NULL, knownScalar, unknownScalar } from '../state/reg.ts';
 import type { VState } from '../state/state.ts';
 import { isSpilled } from '../state/stack.ts';
-import { scalarsEqual } from '../scalar/prune.ts';
+import { IdMap, regsExact } from '../prune.ts';
 import { pushBranch } from '../explore-stack.ts';
 import { type IterArgMeta, iterSlotReg } from './iter-arg.ts';
 import { iterReleaseAcquiredRef } from './forbid-sleep.ts';
@@ -42,25 +42,12 @@ export function findPrevEntry(env: Env, cur: VState, insnIdx: number): VState | 
   return null;
 }
 
-/** regs_exact() for two scalars, ids mapped through `ids` (check_ids). */
-function scalarsExact(a: Reg, b: Reg, ids: Map<number, number>, used: Set<number>): boolean {
-  if (a.type !== b.type || a.off !== b.off || !scalarsEqual(a.s, b.s)) return false;
-  if (!a.id) return !b.id;
-  const seen = ids.get(a.id);
-  if (seen !== undefined) return seen === b.id;
-  if (!b.id || used.has(b.id)) return false;
-  ids.set(a.id, b.id);
-  used.add(b.id);
-  return true;
-}
-
 /** widen_imprecise_scalars(): registers and spilled scalars of every frame. */
 export function widenImpreciseScalars(old: VState, cur: VState): void {
-  const ids = new Map<number, number>();
-  const used = new Set<number>();
+  const ids = new IdMap();
   const widen = (o: Reg, c: Reg): Reg => {
     if (o.type !== 'scalar' || c.type !== 'scalar') return c;
-    if (o.precise || c.precise || scalarsExact(o, c, ids, used)) return c;
+    if (o.precise || c.precise || regsExact(o, c, ids)) return c;
     return unknownScalar();
   };
   for (let fr = old.curframe; fr >= 0; fr--) {

@@ -20,10 +20,9 @@ import { reject, VerifierReject } from '../errors.ts';
 import { RULES } from '../../messages/catalog.ts';
 import type { Reg } from '../state/reg.ts';
 import { NOT_INIT, ptrReg } from '../state/reg.ts';
-import type { Frame } from '../state/state.ts';
 import { BPF_REG_SIZE, type SlotByte } from '../state/stack.ts';
-import { tnumIsConst } from '../scalar/tnum.ts';
 import { checkMemAccess } from '../exec/mem.ts';
+import { frameOfPtr, stackSlotObjSpi } from '../exec/stack-access.ts';
 
 export const isIrqSaveKfunc = (name: string): boolean => name === 'bpf_local_irq_save';
 export const isIrqRestoreKfunc = (name: string): boolean => name === 'bpf_local_irq_restore';
@@ -31,29 +30,15 @@ export const isIrqRestoreKfunc = (name: string): boolean => name === 'bpf_local_
 const FLAG_BYTES: readonly SlotByte[] = Object.freeze(Array<SlotByte>(BPF_REG_SIZE).fill('irq_flag'));
 const INVALID_BYTES: readonly SlotByte[] = Object.freeze(Array<SlotByte>(BPF_REG_SIZE).fill('invalid'));
 
-const frameOf = (env: Env, reg: Reg): Frame => env.cur.frames[reg.frameno ?? env.cur.curframe];
-
-/** stack_slot_obj_get_spi(reg, "irq_flag", 1): the slot, 'range' beyond the stack, 'bad' after printing why. */
-function flagSpi(env: Env, reg: Reg): number | 'range' | 'bad' {
-  if (!tnumIsConst(reg.s.varOff)) {
-    env.log.write('irq_flag has to be at a constant offset\n');
-    return 'bad';
-  }
-  const off = reg.off + Number(BigInt.asIntN(64, reg.s.varOff.value));
-  if (off % BPF_REG_SIZE !== 0) {
-    env.log.write(`cannot pass in irq_flag at an offset=${off}\n`);
-    return 'bad';
-  }
-  const spi = Math.floor((-off - 1) / BPF_REG_SIZE);
-  return spi < frameOf(env, reg).stack.length ? spi : 'range';
-}
+/** irq_flag_get_spi(). */
+const flagSpi = (env: Env, reg: Reg): number | 'range' | 'bad' => stackSlotObjSpi(env, reg, 'irq_flag', 1);
 
 /** process_irq_flag() for the flags argument (register `regno`) of bpf_local_irq_save/restore. */
 export function processIrqFlag(env: Env, argno: number, save: boolean, insnIdx: number): void {
   const regno = argno + 1;
   const reg = env.cur.frames[env.cur.curframe].regs[regno];
   if (reg.type !== 'stack' || reg.flags !== 0) reject(RULES.irqNotOnStack, argno);
-  const frame = frameOf(env, reg);
+  const frame = frameOfPtr(env, reg);
   if (save) {
     const spi = flagSpi(env, reg);
     if (spi === 'bad' || (spi !== 'range' && frame.stack[spi].bytes.includes('irq_flag'))) reject(RULES.irqSaveInitialized, argno);

@@ -8,7 +8,7 @@
 import { parseAsm, type ParsedProgram } from '../../asm/parse.ts';
 import { SourceError } from '../../asm/errors.ts';
 import { asmOptions } from '../../spec/resolve.ts';
-import { matchMsgs, msgRegex, toExample, type Example } from '../../spec/example.ts';
+import { compare, exampleProfile, toExample, type Example } from '../../spec/example.ts';
 import { verifyProgram, ModelLimit, type VerifyResult } from '../../model/verify.ts';
 import { DEFAULT_PROFILE, isProfileName, type ProfileName } from '../../model/profile.ts';
 import { traceProgram } from '../../model/trace/run.ts';
@@ -82,7 +82,7 @@ const hasVerdictAnnotation = (pp: ParsedProgram): boolean => pp.annotations.some
 
 /** The profile a program runs under: its single __profile, like `bpfspec check`; the default otherwise. */
 function profileOf(pp: ParsedProgram, ex: Example | null): ProfileName {
-  if (ex) return ex.profiles.length === 1 ? (ex.profiles[0] ?? DEFAULT_PROFILE) : DEFAULT_PROFILE;
+  if (ex) return exampleProfile(ex) ?? DEFAULT_PROFILE;
   const named = pp.annotations
     .filter((a) => a.name === '__profile')
     .flatMap((a) => a.args.flatMap((arg) => (arg.kind === 'str' && isProfileName(arg.value) ? [arg.value] : [])));
@@ -94,12 +94,7 @@ function documentedCheck(ex: Example, verdict: 'accept' | 'reject' | 'unsupporte
   const problems: string[] = [];
   if (exp.verdict === null) throw new Error('an annotated program always documents a verdict');
   if (verdict === 'unsupported') problems.push('the model cannot run this program');
-  else {
-    if (verdict !== exp.verdict) problems.push(`expected ${exp.verdict}, got ${verdict}`);
-    const m = matchMsgs(log, exp.msgs);
-    if (!m.ok) problems.push(`log does not contain (in order) "${m.missing}"`);
-    for (const nm of exp.notMsgs) if (msgRegex(nm).test(log)) problems.push(`log contains "${nm}" (__not_msg)`);
-  }
+  else problems.push(...compare(ex, { verdict, log }));
   return { verdict: exp.verdict, msgs: exp.msgs, notMsgs: exp.notMsgs, problems, logLevel: exp.logLevel };
 }
 
